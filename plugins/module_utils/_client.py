@@ -1,0 +1,336 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadarma.telephony contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Signed client for the Zadarma REST API v1.
+
+Private to this collection (the leading underscore): it may change without notice.
+It has no Ansible imports, so it is unit-tested with plain pytest.
+
+One place for the transport rules:
+- every request carries ``format=json`` and is signed (``sign``);
+- HTTP 429 is waited out and retried for every method (the request was not processed);
+- requests are paced from the ``X-RateLimit-*`` headers, so one process flows at the limit;
+- idempotent methods (GET, PUT) are retried after a connection error, a timeout, a 5xx or an
+  unreadable body; POST (order, prolong, create, upload) never is after such an ambiguous
+  failure: the error says so and the caller must look at the state first;
+- nothing here ever puts the secret, the signature or the Authorization header into an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+import random
+import time
+
+from urllib.parse import parse_qsl, urlsplit
+
+try:
+    import requests
+    from urllib3.exceptions import NewConnectionError
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the module base
+    requests = NewConnectionError = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+DEFAULT_API_URL = 'https://api.zadarma.com'
+USER_AGENT = 'zadarma.telephony-ansible-collection'
+
+# PHP http_build_query(..., PHP_QUERY_RFC1738): only these bytes stay literal, space becomes '+'.
+_LITERAL = frozenset(b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.')
+
+IDEMPOTENT_METHODS = ('GET', 'PUT')
+
+
+def php_urlencode(text):
+    """Encode one key or value like PHP's urlencode (RFC 1738: '~' is %7E, space is '+')."""
+    out = []
+    for byte in text.encode('utf-8'):
+        if byte in _LITERAL:
+            out.append(chr(byte))
+        elif byte == 0x20:
+            out.append('+')
+        else:
+            out.append('%%%02X' % byte)
+    return ''.join(out)
+
+
+def _as_text(value):
+    if isinstance(value, bool):
+        return '1' if value else '0'  # as PHP's http_build_query does
+    return value if isinstance(value, str) else str(value)
+
+
+def build_query(params):
+    """The parameter string that is both sent and signed: None dropped, keys sorted, RFC 1738 encoded."""
+    items = sorted((str(k), _as_text(v)) for k, v in (params or {}).items() if v is not None)
+    return '&'.join('%s=%s' % (php_urlencode(k), php_urlencode(v)) for k, v in items)
+
+
+def sign(path, query, secret):
+    """base64 of the hex HMAC-SHA1 of path + query + md5(query): 56 characters."""
+    to_sign = path + query + hashlib.md5(query.encode('utf-8')).hexdigest()
+    digest = hmac.new(secret.encode('utf-8'), to_sign.encode('utf-8'), hashlib.sha1).hexdigest()
+    return base64.b64encode(digest.encode('ascii')).decode('ascii')
+
+
+def method_path(method):
+    """'direct_numbers/order' or '/v1/direct_numbers/order/' -> '/v1/direct_numbers/order/'."""
+    path = method.strip('/')
+    if not path.startswith('v1/'):
+        path = 'v1/' + path
+    return '/' + path + '/'
+
+
+def is_loopback(host):
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_api_url(api_url):
+    """Return the URL without a trailing slash, or raise ValueError saying why it is refused."""
+    parts = urlsplit(api_url or '')
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ValueError('api_url must be an http(s) URL such as %s, got %r' % (DEFAULT_API_URL, api_url))
+    if parts.scheme == 'http' and not is_loopback(parts.hostname):
+        raise ValueError('api_url: plain http is only allowed to a loopback host (127.0.0.1, ::1, localhost): '
+                         'Zadarma signatures have no nonce, so a request seen on the wire can be replayed')
+    return api_url.rstrip('/')
+
+
+class ZadarmaError(Exception):
+    """A failed API call: what was called, what the API said and whether it may have been processed."""
+
+    def __init__(self, message, method=None, http_status=None, api_message=None, ambiguous=False, retryable=False):
+        super(ZadarmaError, self).__init__(message)
+        self.message = message
+        self.method = method            # e.g. 'POST /v1/direct_numbers/order/'
+        self.http_status = http_status
+        self.api_message = api_message
+        self.ambiguous = ambiguous      # the request may have been processed
+        self.retryable = retryable      # transient: an idempotent request may be sent again
+
+    def __str__(self):
+        return '%s: %s' % (self.method, self.message) if self.method else self.message
+
+    def to_result(self):
+        """Keys added to a module's failure result."""
+        return dict(method=self.method, http_status=self.http_status, api_message=self.api_message,
+                    ambiguous=self.ambiguous)
+
+
+class RetryPolicy(object):
+    """How long the client waits and how often it tries again. Documented in docs/failures.md."""
+
+    def __init__(self, rate_limit_retries=30, rate_limit_max_wait=65.0, transient_retries=3, backoff=1.0,
+                 jitter=1.0, max_total_wait=600.0):
+        self.rate_limit_retries = rate_limit_retries    # 429s absorbed per request
+        self.rate_limit_max_wait = rate_limit_max_wait  # longest single wait for a rate-limit window
+        self.transient_retries = transient_retries      # extra tries of GET/PUT after 5xx, timeout, dropped connection
+        self.backoff = backoff                          # seconds, doubled on each transient retry
+        self.jitter = jitter                            # up to this many seconds added to every wait
+        self.max_total_wait = max_total_wait            # all waits of one request together
+
+
+class ZadarmaClient(object):
+    def __init__(self, api_key, api_secret, api_url=DEFAULT_API_URL, timeout=30, validate_certs=True,
+                 retry=None, session=None, sleep=time.sleep, clock=time.time):
+        if not HAS_REQUESTS:
+            raise ImportError('the Python library requests is required')
+        self.api_key = api_key
+        self._secret = api_secret
+        self.api_url = check_api_url(api_url)
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.retry = retry or RetryPolicy()
+        self.session = session or requests.Session()
+        self.session.headers['User-Agent'] = USER_AGENT
+        self._sleep = sleep
+        self._clock = clock
+        self._remaining = None   # from the last response's X-RateLimit-Remaining
+        self._reset_at = None    # epoch seconds when the current window ends
+        self.stats = dict(requests=0, rate_limited=0, retried=0, waited=0.0)
+
+    def __repr__(self):  # never show the secret
+        return 'ZadarmaClient(api_url=%r, api_key=%r)' % (self.api_url, self.api_key)
+
+    # Public verbs --------------------------------------------------------------------------------
+    def get(self, method, params=None):
+        return self.request('GET', method, params)
+
+    def put(self, method, params=None):
+        return self.request('PUT', method, params)
+
+    def post(self, method, params=None):
+        return self.request('POST', method, params)
+
+    def upload(self, method, params, filename, content, content_type):
+        """multipart/form-data: the non-file fields are signed, the file part carries the raw bytes."""
+        return self.request('POST', method, params, file=(filename, content, content_type))
+
+    # Transport -----------------------------------------------------------------------------------
+    def request(self, http_method, method, params=None, file=None):
+        path = method_path(method)
+        label = '%s %s' % (http_method, path)
+        fields = dict(params or {})
+        fields['format'] = 'json'
+        query = build_query(fields)
+        headers = {'Authorization': '%s:%s' % (self.api_key, sign(path, query, self._secret))}
+        idempotent = http_method in IDEMPOTENT_METHODS and file is None
+        rate_limited = transient = 0
+        waited = 0.0
+        while True:
+            self._pace()
+            try:
+                response = self._send(http_method, path, query, headers, file)
+            except requests.exceptions.RequestException as exc:
+                error = self._transport_error(label, exc, idempotent)
+                if error.retryable and transient < self.retry.transient_retries:
+                    transient += 1
+                    waited += self._backoff(transient)
+                    continue
+                raise error
+            self._remember_limits(response)
+            if response.status_code == 429:
+                rate_limited += 1
+                self.stats['rate_limited'] += 1
+                if rate_limited > self.retry.rate_limit_retries or waited > self.retry.max_total_wait:
+                    raise ZadarmaError('still rate limited after %d tries; the account allows about 100 requests '
+                                       'per minute, shared by every fork and job' % rate_limited,
+                                       method=label, http_status=429, api_message=_api_message(response))
+                waited += self._wait_for_window()
+                continue
+            try:
+                return self._decode(label, response, idempotent)
+            except ZadarmaError as error:
+                if error.retryable and transient < self.retry.transient_retries and waited <= self.retry.max_total_wait:
+                    transient += 1
+                    waited += self._backoff(transient)
+                    continue
+                raise
+
+    def _send(self, http_method, path, query, headers, file):
+        self.stats['requests'] += 1
+        url = self.api_url + path
+        request = requests.Request(http_method, url, headers=headers)
+        if file is not None:
+            request.data, request.files = dict(parse_qsl(query, keep_blank_values=True)), {'file': file}
+        elif http_method != 'GET':
+            request.data = query.encode('ascii')
+            request.headers['Content-Type'] = 'application/x-www-form-urlencoded'
+        prepared = self.session.prepare_request(request)
+        if http_method == 'GET':
+            # The signed query byte for byte: requests would otherwise re-quote it ('%7E' -> '~').
+            prepared.url = url + ('?' + query if query else '')
+        # Proxies and CA bundles from the environment (HTTPS_PROXY, REQUESTS_CA_BUNDLE), as requests does.
+        settings = self.session.merge_environment_settings(prepared.url, {}, None, self.validate_certs, None)
+        return self.session.send(prepared, timeout=self.timeout, allow_redirects=False, **settings)
+
+    def _decode(self, label, response, idempotent):
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if status >= 500 or (status < 400 and not isinstance(body, dict)):
+            what = 'HTTP %d' % status if status >= 500 else 'an unreadable response (not JSON)'
+            raise self._ambiguous(label, what, idempotent, status)
+        message = _api_message(response, body)
+        if status == 401:
+            raise ZadarmaError('authorization failed (HTTP 401: %s); check api_key and api_secret'
+                               % (message or 'Not authorized'), method=label, http_status=401, api_message=message)
+        if status >= 400 or body.get('status') == 'error':
+            raise ZadarmaError('the API refused the request (HTTP %d): %s' % (status, message or 'no message'),
+                               method=label, http_status=status, api_message=message)
+        return body
+
+    def _transport_error(self, label, exc, idempotent):
+        if isinstance(exc, requests.exceptions.SSLError):
+            return ZadarmaError('TLS error: %s' % _short(exc), method=label)
+        if isinstance(exc, requests.exceptions.ConnectTimeout) or _never_connected(exc):
+            # Nothing reached the server: safe to try again whatever the method.
+            return ZadarmaError('could not connect to %s: %s' % (self.api_url, _short(exc)), method=label,
+                                retryable=True)
+        what = 'no answer within %s seconds' % self.timeout if isinstance(exc, requests.exceptions.Timeout) \
+            else 'the connection was dropped (%s)' % _short(exc)
+        return self._ambiguous(label, what, idempotent)
+
+    @staticmethod
+    def _ambiguous(label, what, idempotent, http_status=None):
+        if idempotent:
+            return ZadarmaError(what, method=label, http_status=http_status, ambiguous=True, retryable=True)
+        return ZadarmaError('%s. The request may have been processed; it was NOT sent again because it is not '
+                            'idempotent (it may spend money or create a duplicate). Check the current state '
+                            '(owned numbers, balance, document groups) before running again' % what,
+                            method=label, http_status=http_status, ambiguous=True)
+
+    # Rate limit ----------------------------------------------------------------------------------
+    def _remember_limits(self, response):
+        remaining = _int_header(response, 'X-RateLimit-Remaining')
+        reset = _int_header(response, 'X-RateLimit-Reset')
+        if remaining is not None:
+            self._remaining = remaining
+        if reset is not None:
+            # The vendor's example is an epoch; a small value is read as seconds to wait.
+            self._reset_at = reset if reset > 10 ** 9 else self._clock() + reset
+
+    def _pace(self):
+        """Before sending: if the window is used up, wait for the next one instead of drawing a 429."""
+        if self._remaining is not None and self._remaining <= 0 and self._reset_at is not None:
+            self._wait_for_window()
+
+    def _wait_for_window(self):
+        now = self._clock()
+        delay = (self._reset_at - now) if self._reset_at is not None else self.retry.rate_limit_max_wait
+        delay = min(max(delay, 0.0), self.retry.rate_limit_max_wait) + random.uniform(0, self.retry.jitter)
+        self._remaining = None  # unknown until the next response
+        return self._wait(delay)
+
+    def _backoff(self, attempt):
+        self.stats['retried'] += 1
+        return self._wait(self.retry.backoff * (2 ** (attempt - 1)) + random.uniform(0, self.retry.jitter))
+
+    def _wait(self, seconds):
+        self.stats['waited'] += seconds
+        self._sleep(seconds)
+        return seconds
+
+
+def _never_connected(exc):
+    """True when no byte can have reached the server: the connection itself (or the DNS look-up) failed."""
+    reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+    if NewConnectionError is not None and isinstance(reason, NewConnectionError):  # includes NameResolutionError
+        return True
+    text = repr(exc)
+    return any(mark in text for mark in ('NewConnectionError', 'NameResolutionError', 'Connection refused'))
+
+
+def _short(exc):
+    text = str(exc)
+    return text if len(text) < 200 else text[:200] + '...'
+
+
+def _int_header(response, name):
+    try:
+        return int(float(response.headers.get(name)))
+    except (TypeError, ValueError):
+        return None
+
+
+def _api_message(response, body=None):
+    if body is None:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+    if isinstance(body, dict) and body.get('message'):
+        return str(body['message'])
+    return None

@@ -1,0 +1,256 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadarma.telephony contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the module base: changed_keys, Write, and the apply/fail/exit logic of ZadarmaModule.
+
+The ZadarmaModule methods are exercised on an instance built without ``__init__``, with a stand-in for
+AnsibleModule and for the client, so no process exits and no request is sent.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.zadarma.telephony.plugins.module_utils._base import (
+    AUTH_ARGUMENT_SPEC,
+    Write,
+    ZadarmaModule,
+    changed_keys,
+)
+from ansible_collections.zadarma.telephony.plugins.module_utils._client import ZadarmaClient, ZadarmaError
+
+
+# changed_keys ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('current, desired, expected', [
+    ({}, {}, []),
+    ({'a': 1}, {'a': 1}, []),
+    ({'a': 1}, {'a': 2}, ['a']),
+    ({'a': 1}, {'a': None}, []),                     # None: not managed
+    ({}, {'a': None}, []),
+    ({}, {'a': 'x'}, ['a']),                         # missing in current
+    ({'a': 'x', 'b': 'y'}, {'b': 'z', 'a': 'w'}, ['a', 'b']),
+    ({'z': 1, 'a': 1, 'm': 1}, {'z': 2, 'a': 2, 'm': 1}, ['a', 'z']),  # sorted
+    ({'flag': False}, {'flag': False}, []),          # False is a value, not "unset"
+    ({'flag': True}, {'flag': False}, ['flag']),
+    ({'name': 'x'}, {'name': ''}, ['name']),         # empty string is a value (clears it)
+    ({'extra': 1}, {}, []),                          # keys only in current are ignored
+    ({'n': '2'}, {'n': 2}, ['n']),                   # no coercion: callers normalise first
+])
+def test_changed_keys(current, desired, expected):
+    assert changed_keys(current, desired) == expected
+
+
+# Write -------------------------------------------------------------------------------------------------
+def test_write_describe_free():
+    write = Write('PUT', 'direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'}, 'route to 00001')
+    assert write.describe() == dict(request='PUT direct_numbers/set_sip_id', summary='route to 00001')
+
+
+def test_write_describe_with_cost():
+    write = Write('POST', 'direct_numbers/prolong', {'number': '1', 'months': 2}, 'prolong 2 months',
+                  cost=4.0, currency='EUR')
+    assert write.describe() == dict(request='POST direct_numbers/prolong', summary='prolong 2 months', cost=4.0,
+                                    currency='EUR')
+
+
+def test_write_describe_never_shows_params():
+    write = Write('POST', 'documents/groups/create', {'secret_like': 'passport 123'}, 'create group')
+    assert 'passport 123' not in json.dumps(write.describe())
+
+
+# ZadarmaModule logic with stand-ins --------------------------------------------------------------------
+class Failed(Exception):
+    def __init__(self, result):
+        super(Failed, self).__init__(result.get('msg'))
+        self.result = result
+
+
+class Exited(Exception):
+    def __init__(self, result):
+        super(Exited, self).__init__('exit')
+        self.result = result
+
+
+class FakeAnsibleModule(object):
+    def __init__(self, check_mode=False, diff=False):
+        self.check_mode = check_mode
+        self._diff = diff
+
+    def fail_json(self, **result):
+        raise Failed(result)
+
+    def exit_json(self, **result):
+        raise Exited(result)
+
+
+class FakeClient(object):
+    def __init__(self, fail_on=None):
+        self.sent = []
+        self.fail_on = fail_on or {}
+
+    def request(self, http_method, method, params=None):
+        self.sent.append((http_method, method, params))
+        if method in self.fail_on:
+            raise self.fail_on[method]
+        return {'status': 'success', 'method': method}
+
+    def upload(self, method, params, filename, content, content_type):
+        self.sent.append(('UPLOAD', method, params, filename, content, content_type))
+        if method in self.fail_on:
+            raise self.fail_on[method]
+        return {'status': 'success'}
+
+
+def make_module(check_mode=False, diff=False, client=None):
+    module = ZadarmaModule.__new__(ZadarmaModule)
+    module.module = FakeAnsibleModule(check_mode=check_mode, diff=diff)
+    module.params = {'user_id': None}
+    module.check_mode = check_mode
+    module.result = dict(changed=False)
+    module.done = []
+    module.client = client or FakeClient()
+    return module
+
+
+WRITES = [
+    Write('PUT', 'direct_numbers/set_caller_name', {'number': '1', 'caller_name': 'X'}, 'set caller name'),
+    Write('PUT', 'direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'}, 'route'),
+    Write('POST', 'direct_numbers/prolong', {'number': '1', 'months': 1}, 'prolong', cost=2.0, currency='EUR'),
+]
+
+
+def test_apply_in_check_mode_sends_nothing_and_reports_changed():
+    module = make_module(check_mode=True)
+    assert module.apply(WRITES) == [None, None, None]
+    assert module.client.sent == []
+    assert module.done == []
+    assert module.result['changed'] is True
+
+
+def test_apply_sends_in_order_and_records_done():
+    module = make_module()
+    responses = module.apply(WRITES)
+    assert [r['method'] for r in responses] == [w.method for w in WRITES]
+    assert module.client.sent == [(w.http_method, w.method, w.params) for w in WRITES]
+    assert module.done == WRITES
+    assert module.result['changed'] is True
+
+
+def test_apply_nothing_is_unchanged():
+    module = make_module()
+    assert module.apply([]) == []
+    assert module.result['changed'] is False
+
+
+def test_apply_failure_reports_what_was_done_and_the_error_keys():
+    error = ZadarmaError('the API refused the request (HTTP 400): Wrong SIP id',
+                         method='PUT /v1/direct_numbers/set_sip_id/', http_status=400, api_message='Wrong SIP id')
+    module = make_module(client=FakeClient(fail_on={'direct_numbers/set_sip_id': error}))
+    with pytest.raises(Failed) as info:
+        module.apply(WRITES)
+    result = info.value.result
+    assert result['msg'] == str(error)
+    assert result['msg'].startswith('PUT /v1/direct_numbers/set_sip_id/: ')
+    assert result['writes_done'] == [WRITES[0].describe()]
+    assert result['method'] == 'PUT /v1/direct_numbers/set_sip_id/'
+    assert result['http_status'] == 400
+    assert result['api_message'] == 'Wrong SIP id'
+    assert result['ambiguous'] is False
+    # the third write was never sent
+    assert [sent[1] for sent in module.client.sent] == ['direct_numbers/set_caller_name',
+                                                        'direct_numbers/set_sip_id']
+
+
+def test_fail_without_writes_has_no_writes_done():
+    module = make_module()
+    with pytest.raises(Failed) as info:
+        module.fail('boom', extra=1)
+    assert info.value.result == dict(msg='boom', changed=False, extra=1)
+
+
+def test_check_turns_value_error_into_failure_before_any_request():
+    module = make_module()
+
+    def validator(value, option):
+        raise ValueError('%s: %r is wrong' % (option, value))
+
+    with pytest.raises(Failed) as info:
+        module.check(validator, 'x', option='number')
+    assert info.value.result['msg'] == "number: 'x' is wrong"
+    assert module.client.sent == []
+    assert module.check(lambda value: value * 2, 21) == 42
+
+
+def test_read_is_a_get():
+    module = make_module()
+    assert module.read('direct_numbers', {'a': 1})['method'] == 'direct_numbers'
+    assert module.client.sent == [('GET', 'direct_numbers', {'a': 1})]
+
+
+def test_upload_error_is_a_failure_with_error_keys():
+    error = ZadarmaError('HTTP 502. ... NOT sent again ...', method='POST /v1/documents/upload/', http_status=502,
+                         ambiguous=True)
+    module = make_module(client=FakeClient(fail_on={'documents/upload': error}))
+    with pytest.raises(Failed) as info:
+        module.upload('documents/upload', {'group_id': 1}, 'a.pdf', b'%PDF', 'application/pdf')
+    assert info.value.result['ambiguous'] is True
+    assert info.value.result['http_status'] == 502
+
+
+@pytest.mark.parametrize('diff', [True, False])
+def test_exit_adds_diff_only_with_diff_mode(diff):
+    module = make_module(diff=diff)
+    with pytest.raises(Exited) as info:
+        module.exit(before={'a': 1}, after={'a': 2}, number='1')
+    result = info.value.result
+    assert result['number'] == '1'
+    assert result['changed'] is False
+    if diff:
+        assert result['diff'] == dict(before={'a': 1}, after={'a': 2})
+    else:
+        assert 'diff' not in result
+
+
+def test_exit_diff_with_one_side_missing():
+    module = make_module(diff=True)
+    with pytest.raises(Exited) as info:
+        module.exit(before=None, after={'a': 2})
+    assert info.value.result['diff'] == dict(before={}, after={'a': 2})
+
+
+def test_user_id_property():
+    module = make_module()
+    module.params = {'user_id': 7}
+    assert module.user_id == 7
+
+
+# The real constructor, with module args patched -----------------------------------------------------------
+def test_api_secret_is_no_log():
+    assert AUTH_ARGUMENT_SPEC['api_secret']['no_log'] is True
+
+
+def test_constructor_builds_the_client():
+    args = dict(api_key='k', api_secret='s', api_url='https://api.zadarma.com/', timeout=12,
+                validate_certs=False)
+    with patch_module_args(args):
+        module = ZadarmaModule(dict(number=dict(type='str')), user_id=True)
+    assert isinstance(module.client, ZadarmaClient)
+    assert module.client.api_url == 'https://api.zadarma.com'
+    assert module.client.timeout == 12
+    assert module.client.validate_certs is False
+    assert 'user_id' in module.params
+
+
+def test_constructor_refuses_plain_http_to_a_remote_host(capsys):
+    args = dict(api_key='k', api_secret='top-secret-value', api_url='http://api.zadarma.com')
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            ZadarmaModule({})
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] is True
+    assert 'api_url' in result['msg']
+    assert 'top-secret-value' not in json.dumps(result)
