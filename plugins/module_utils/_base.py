@@ -23,7 +23,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._client import (
 )
 
 AUTH_ARGUMENT_SPEC = dict(
-    api_key=dict(type='str', required=True, fallback=(env_fallback, ['ZADARMA_API_KEY'])),
+    api_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['ZADARMA_API_KEY'])),
     api_secret=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ZADARMA_API_SECRET'])),
     api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['ZADARMA_API_URL'])),
     timeout=dict(type='int', default=30),
@@ -36,13 +36,14 @@ USER_ID_ARGUMENT_SPEC = dict(user_id=dict(type='int'))
 class Write(object):
     """One write request: what is sent, what it is for, and what it costs (None = free)."""
 
-    def __init__(self, http_method, method, params, summary, cost=None, currency=None):
+    def __init__(self, http_method, method, params, summary, cost=None, currency=None, file=None):
         self.http_method = http_method
         self.method = method
         self.params = params
         self.summary = summary
         self.cost = cost
         self.currency = currency
+        self.file = file  # (filename, bytes, content type) for a multipart upload
 
     def describe(self):
         item = dict(request='%s %s' % (self.http_method, self.method), summary=self.summary)
@@ -88,20 +89,14 @@ class ZadarmaModule(object):
             self.fail(str(exc))
 
     # Talking to the API --------------------------------------------------------------------------
-    def call(self, http_method, method, params=None):
+    def call(self, http_method, method, params=None, file=None):
         try:
-            return self.client.request(http_method, method, params)
+            return self.client.request(http_method, method, params, file=file)
         except ZadarmaError as error:
             self.fail(str(error), **error.to_result())
 
     def read(self, method, params=None):
         return self.call('GET', method, params)
-
-    def upload(self, method, params, filename, content, content_type):
-        try:
-            return self.client.upload(method, params, filename, content, content_type)
-        except ZadarmaError as error:
-            self.fail(str(error), **error.to_result())
 
     def apply(self, writes):
         """Send the writes in order, or none of them in check mode. Returns the responses (None in check mode)."""
@@ -110,7 +105,7 @@ class ZadarmaModule(object):
             if self.check_mode:
                 responses.append(None)
                 continue
-            responses.append(self.call(write.http_method, write.method, write.params))
+            responses.append(self.call(write.http_method, write.method, write.params, file=write.file))
             self.done.append(write)
         if writes:
             self.result['changed'] = True

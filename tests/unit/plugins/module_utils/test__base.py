@@ -92,17 +92,11 @@ class FakeClient(object):
         self.sent = []
         self.fail_on = fail_on or {}
 
-    def request(self, http_method, method, params=None):
-        self.sent.append((http_method, method, params))
+    def request(self, http_method, method, params=None, file=None):
+        self.sent.append((http_method, method, params) + ((file,) if file else ()))
         if method in self.fail_on:
             raise self.fail_on[method]
         return {'status': 'success', 'method': method}
-
-    def upload(self, method, params, filename, content, content_type):
-        self.sent.append(('UPLOAD', method, params, filename, content, content_type))
-        if method in self.fail_on:
-            raise self.fail_on[method]
-        return {'status': 'success'}
 
 
 def make_module(check_mode=False, diff=False, client=None):
@@ -195,8 +189,10 @@ def test_upload_error_is_a_failure_with_error_keys():
     error = ZadarmaError('HTTP 502. ... NOT sent again ...', method='POST /v1/documents/upload/', http_status=502,
                          ambiguous=True)
     module = make_module(client=FakeClient(fail_on={'documents/upload': error}))
+    upload = Write('POST', 'documents/upload', {'group_id': 1}, 'upload a.pdf', file=('a.pdf', b'%PDF', 'application/pdf'))
     with pytest.raises(Failed) as info:
-        module.upload('documents/upload', {'group_id': 1}, 'a.pdf', b'%PDF', 'application/pdf')
+        module.apply([upload])
+    assert module.client.sent == [('POST', 'documents/upload', {'group_id': 1}, ('a.pdf', b'%PDF', 'application/pdf'))]
     assert info.value.result['ambiguous'] is True
     assert info.value.result['http_status'] == 502
 
