@@ -25,9 +25,13 @@ description:
 author: zadarma.telephony contributors (@zadarma)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - zadarma.telephony.auth
   - zadarma.telephony.auth.user_id
 attributes:
+  action_group:
+    support: full
+    membership: [zadarma.telephony.zadarma]
   check_mode:
     support: full
     details: Reads the current state and reports what would change; no write is sent.

@@ -1,0 +1,224 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadarma.telephony contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: zadarma_numbers
+short_description: Converge many Zadarma numbers in one task, at the cost of one read
+version_added: 0.1.0
+description:
+  - Manages a set of numbers in one task. The owned numbers are read once, every entry is validated and
+    planned, the account checks (SIP ids, cost guards, documents, balance) run once for the whole set, and
+    only the writes that differ are sent, paced to the account's rate limit.
+  - A no-op run costs one request, whatever the number of entries.
+  - Each entry takes the options of M(zadarma.telephony.zadarma_number). An entry without O(numbers[].number)
+    but with O(numbers[].direction_id) and O(numbers[].sip_id) adopts a number the account already owns in
+    that destination and routes to that target, or else one of that destination routed nowhere, or else
+    orders the first available one. This makes ordering idempotent without recording the number, and a
+    re-run after a crash or an ambiguous order adopts the number bought (still unrouted) instead of buying another.
+  - Nothing is written unless every entry passed its checks. After a failure during the writes, the result
+    lists the writes already done, and a re-run picks up from the real state.
+author: zadarma.telephony contributors (@zadarma)
+options:
+  numbers:
+    description:
+      - The numbers and their desired settings. An option left unset in an entry is not touched.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      number:
+        description:
+          - The number in international format. Required unless O(numbers[].direction_id) is given.
+        type: str
+      state:
+        description:
+          - V(absent) turns auto-renewal off so that the number lapses; see M(zadarma.telephony.zadarma_number).
+        type: str
+        choices: [present, absent]
+        default: present
+      sip_id:
+        description: A 5-digit SIP id of the account or a SIP URI C(user@host[:port]).
+        type: str
+      test_mode:
+        description: Whether the number is in test mode.
+        type: bool
+      caller_name:
+        description: Up to 30 Latin letters, digits and spaces; empty clears it.
+        type: str
+      autoprolongation:
+        description: Whether the number renews automatically.
+        type: bool
+      paid_until:
+        description: Prolong by the fewest whole months that bring C(stop_date) to or past this date (V(YYYY-MM-DD)).
+        type: str
+      direction_id:
+        description: The destination to order in, for a number not owned (or to choose one from).
+        type: int
+      mask:
+        description: When choosing a number, only numbers containing these digits.
+        type: str
+      country:
+        description: ISO code of the destination's country, to read its fees without an extra lookup.
+        type: str
+      documents_group_id:
+        description: The documents group to order for (V(0) = main group).
+        type: int
+        default: 0
+      period:
+        description: What an order pays for up front.
+        type: str
+        choices: [month, 3month]
+        default: month
+      autorenew_period:
+        description: The renewal period after the first one.
+        type: str
+        choices: [month, year]
+      receive_sms:
+        description: Whether an ordered number receives SMS.
+        type: bool
+      purpose:
+        description: The purpose of use, where the destination asks for it.
+        type: str
+      max_connect_fee:
+        description: Refuse to order above this connection fee.
+        type: float
+      max_monthly_fee:
+        description: Refuse to order above this monthly fee.
+        type: float
+  fail_on_missing:
+    description:
+      - Whether an entry whose number is not owned, and that has no O(numbers[].direction_id) to order it,
+        fails the task before any write.
+      - With V(false) such numbers are skipped and listed in RV(missing); the other entries are applied.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - zadarma.telephony.auth
+  - zadarma.telephony.auth.user_id
+attributes:
+  action_group:
+    support: full
+    membership: [zadarma.telephony.zadarma]
+  check_mode:
+    support: full
+    details: Plans the whole set, reports what would be bought or paid, and sends no write request.
+  diff_mode:
+    support: full
+    details: The diff holds, per number that changes, its managed settings before and after.
+  platform:
+    platforms: all
+seealso:
+  - module: zadarma.telephony.zadarma_number
+  - module: zadarma.telephony.zadarma_number_info
+'''
+
+EXAMPLES = r'''
+- name: Route the reception and support lines
+  zadarma.telephony.zadarma_numbers:
+    numbers:
+      - number: "442037691880"
+        sip_id: "00001"
+        caller_name: Reception
+      - number: "12125550199"
+        sip_id: "00002"
+        autoprolongation: true
+
+- name: Have one London number ringing on the Manchester PBX, buying it only the first time
+  zadarma.telephony.zadarma_numbers:
+    numbers:
+      - direction_id: 13755
+        country: GB
+        sip_id: manchester@pbx.example.com
+        max_monthly_fee: 5
+  register: office
+
+- name: Show the numbers and what was spent
+  ansible.builtin.debug:
+    msg: "{{ office.numbers | map(attribute='number') }} cost {{ office.cost }}"
+'''
+
+RETURN = r'''
+numbers:
+  description:
+    - Every entry's number after the run (predicted in check mode), in the order of O(numbers), with the
+      keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info) and C(changes).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"number": "442037691880", "sip": "00001", "caller_name": "Reception", "autoprolongation": true,
+            "test_mode": false, "status": "on", "stop_date": "2026-12-22 10:00:00", "changes": []}]
+ordered:
+  description: The numbers bought (in check mode, that would be bought).
+  returned: always
+  type: list
+  elements: str
+  sample: ["442030000000"]
+missing:
+  description: Numbers not owned and not orderable (only with O(fail_on_missing=false)).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+purchases:
+  description: What was bought or paid (in check mode, what would be), with its cost.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"action": "order", "number": "442030000000", "cost": 2.0, "currency": "USD"}]
+cost:
+  description: The total of RV(purchases).
+  returned: always
+  type: float
+  sample: 2.0
+'''
+
+from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
+from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import (
+    ORDER_OPTIONS,
+    SETTINGS_OPTIONS,
+    Entry,
+    reconcile,
+)
+
+
+def entries_from(params):
+    """Validate every entry, then refuse a number listed twice (two desired states for one number)."""
+    entries, seen = [], {}
+    for index, item in enumerate(params):
+        entry = Entry(item, 'numbers[%d]' % index, item['state'])
+        if entry.number in seen:
+            raise ValueError('numbers[%d].number: %s is already listed at numbers[%d]' % (index, entry.number, seen[entry.number]))
+        if entry.number:
+            seen[entry.number] = index
+        entries.append(entry)
+    return entries
+
+
+def main():
+    entry_options = dict(
+        number=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        mask=dict(type='str'),
+    )
+    entry_options.update(SETTINGS_OPTIONS)
+    entry_options.update(ORDER_OPTIONS)
+    zm = ZadarmaModule(dict(
+        numbers=dict(type='list', elements='dict', required=True, options=entry_options),
+        fail_on_missing=dict(type='bool', default=True),
+    ), user_id=True)
+    entries = zm.check(entries_from, zm.params['numbers'])
+
+    outcome = reconcile(zm, entries, fail_on_missing=zm.params['fail_on_missing'])
+    zm.exit(before=outcome['before'] or None, after=outcome['after'] or None,
+            numbers=outcome['numbers'], ordered=outcome['ordered'], missing=outcome['missing'],
+            purchases=outcome['purchases'], cost=outcome['cost'])
+
+
+if __name__ == '__main__':
+    main()
