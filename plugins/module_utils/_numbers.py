@@ -203,13 +203,16 @@ def plan_settings(record, entry):
         after['autoprolongation'] = entry.autoprolongation
     if entry.paid_until is not None:
         stop = datetime.datetime.strptime(record['stop_date'], API_DATETIME)
-        months = months_to_reach(stop, entry.paid_until)
+        try:
+            months = months_to_reach(stop, entry.paid_until)
+        except ValueError as exc:
+            raise ValueError('%s: %s' % (entry._opt('paid_until'), exc))
         if months:
             cost = round(months * (record['monthly_fee'] or 0.0), 2)
             params = dict(number=number, months=months)
             writes.append(Write('POST', 'direct_numbers/prolong', params, 'prolong %s by %d month(s) to reach %s'
                                 % (number, months, entry.paid_until), cost=cost, currency=record['currency']))
-            after['stop_date'] = add_months(stop, months).strftime(API_DATETIME)
+            after['stop_date'] = add_months(stop, months).strftime(API_DATETIME)  # until the API says (apply)
     return writes, after
 
 
@@ -246,7 +249,7 @@ class NumberEngine(object):
             for item in body.get('info') or []:
                 if to_int(item.get('id')) == direction_id:
                     return normalize_destination(item)
-        raise ValueError('direction_id: destination %d was not found in %s; list them with '
+        raise ValueError('destination %d was not found in %s; list them with '
                          'zadarma.telephony.zadarma_number_info country=<ISO code>'
                          % (direction_id, ', '.join(candidates) or 'any country matching the number'))
 
@@ -274,8 +277,7 @@ class NumberEngine(object):
             if entry.order['direction_id'] is None:
                 self.missing.append(entry.number)
                 continue
-            candidates = self.available(entry.order['direction_id'], entry.number or entry.mask)
-            destination = self.destination_for(entry, candidates)
+            destination = self.destination_for(entry)
             if entry.number is None:
                 owned = sorted((r for n, r in self.owned.items() if n not in adopted and entry.adoptable(r, destination)),
                                key=lambda r: (r['sip'] != entry.sip_id, r['number']))  # routed to the target first
@@ -283,19 +285,28 @@ class NumberEngine(object):
                     entry.number = owned[0]['number']
                     adopted.add(entry.number)
                     continue
-            order = self.plan_order(entry, destination, [c for c in candidates if c['number'] not in taken])
+            free = [c for c in self.available(destination['id'], entry.number or entry.mask) if c['number'] not in taken]
+            order = self.plan_order(entry, destination, free)
             taken.add(order.number)
             entry.number = order.number
             orders[index] = order
         return orders
 
-    def destination_for(self, entry, candidates):
+    def destination_for(self, entry):
+        """The entry's destination. Its country comes from the entry, else from a number's country code."""
         direction_id = entry.order['direction_id']
-        some_number = entry.number or (candidates[0]['number'] if candidates else None)
-        if not entry.order['country'] and not some_number:
-            raise ValueError('%s: destination %d has no number available to order%s; give country to look it up'
-                             % (entry.label, direction_id, ' matching mask %s' % entry.mask if entry.mask else ''))
-        return self.destination(direction_id, entry.order['country'], some_number)
+        number = entry.number
+        if not entry.order['country'] and not number:
+            candidates = self.available(direction_id, entry.mask)
+            number = candidates[0]['number'] if candidates else None
+            if not number:
+                raise ValueError('%s: destination %d has no number available to order%s; give country to look it up'
+                                 % (entry._opt('direction_id'), direction_id,
+                                    ' matching mask %s' % entry.mask if entry.mask else ''))
+        try:
+            return self.destination(direction_id, entry.order['country'], number)
+        except ValueError as exc:
+            raise ValueError('%s: %s' % (entry._opt('direction_id'), exc))
 
     def plan_order(self, entry, destination, free):
         """The order of the entry's number (or of the first free one), after the cost and document checks."""
@@ -398,7 +409,13 @@ def reconcile(zm, entries, fail_on_missing=True):
                 missing=engine.missing)
     plan = zm.check(engine.settings_plan, entries, orders)
     zm.check(engine.check_sip_targets, [(entry, writes) for entry, before, writes, after in plan])
-    zm.check(engine.check_balance, list(orders.values()) + [w for p in plan for w in p[2] if w.cost])
+    money = list(orders.values()) + [w for p in plan for w in p[2] if w.cost]
+    if zm.user_id is not None and money:
+        zm.fail('user_id: the API cannot list a sub-account\'s numbers (GET /v1/direct_numbers/ takes no user_id), '
+                'so a number ordered or prolonged for user %d could not be found again and a re-run would pay twice. '
+                'Nothing was bought: order or prolong with the sub-account\'s own API key. Would have done: %s'
+                % (zm.user_id, '; '.join(w.summary for w in money)))
+    zm.check(engine.check_balance, money)
 
     zm.apply(list(orders.values()))
     if orders and not zm.check_mode:
@@ -408,7 +425,13 @@ def reconcile(zm, entries, fail_on_missing=True):
     purchases = [dict(w.describe(), number=n, action='order') for n, w in ordered.items()]
     numbers, before, after = [], {}, {}
     for entry, record, writes, after_record in plan:
-        zm.apply(writes)
+        for write, response in zip(writes, zm.apply(writes)):
+            if response and response.get('stop_date'):
+                after_record['stop_date'] = response['stop_date']  # the API's word on a prolongation
+                if response['stop_date'][:10] < str(entry.paid_until):
+                    zm.module.warn('the API extended %s only to %s, short of paid_until %s: its months are shorter '
+                                   'than calendar months, and a re-run would prolong again'
+                                   % (entry.number, response['stop_date'], entry.paid_until))
         purchases.extend(dict(w.describe(), number=entry.number, action='prolong') for w in writes if w.cost)
         if writes or entry.number in ordered:
             before[entry.number] = {} if entry.number in ordered else managed(record)

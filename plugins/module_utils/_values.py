@@ -93,12 +93,12 @@ def add_months(moment, months):
 
 
 def months_to_reach(stop_date, paid_until, limit=12):
-    """The fewest whole months that bring stop_date's day to paid_until or past it (0 if it already is)."""
+    """The fewest calendar months that bring stop_date's day to paid_until or past it (0 if it already is)."""
     months = 0
     while add_months(stop_date, months).date() < paid_until:
         months += 1
         if months > limit:
-            raise ValueError('paid_until %s is more than %d months after the current stop_date %s'
+            raise ValueError('%s is more than %d months after the current stop_date %s'
                              % (paid_until, limit, stop_date.strftime(API_DATETIME)))
     return months
 

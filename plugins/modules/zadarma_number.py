@@ -100,6 +100,10 @@ options:
     description:
       - Refuse to order if the destination's monthly fee is above this amount (in the destination's currency).
     type: float
+notes:
+  - With O(user_id), ordering and prolonging are refused before anything is sent. The API orders for a
+    sub-account but cannot list a sub-account's numbers, so a re-run could not find the number bought and
+    would pay again. Use the sub-account's own API key for that.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups

@@ -272,7 +272,7 @@ def main():
         result['countries'] = [dict(code=c.get('countryCodeIso'), dialing_code=c.get('countryCode'), name=c.get('name'))
                                for c in info]
     if country:
-        params = dict(language, country=country, direction_id=p['direction_id'])
+        params = dict(language, country=country)  # direction_id is filtered here: an unknown one gives an empty list
         info = zm.read('direct_numbers/country', params).get('info') or []
         result['destinations'] = [normalize_destination(item) for item in info
                                   if p['direction_id'] is None or str(item.get('id')) == str(p['direction_id'])]

@@ -13,7 +13,8 @@ description:
   - Manages a set of numbers in one task. The owned numbers are read once, every entry is validated and
     planned, the account checks (SIP ids, cost guards, documents, balance) run once for the whole set, and
     only the writes that differ are sent, paced to the account's rate limit.
-  - A no-op run costs one request, whatever the number of entries.
+  - A no-op run of entries that name their numbers costs one request, whatever their count; entries that
+    choose their number add one read per destination (to know its numbers' prefix).
   - Each entry takes the options of M(zadarma.telephony.zadarma_number). An entry without O(numbers[].number)
     but with O(numbers[].direction_id) and O(numbers[].sip_id) adopts a number the account already owns in
     that destination and routes to that target, or else one of that destination routed nowhere, or else
@@ -96,6 +97,10 @@ options:
       - With V(false) such numbers are skipped and listed in RV(missing); the other entries are applied.
     type: bool
     default: true
+notes:
+  - With O(user_id), ordering and prolonging are refused before anything is sent. The API orders for a
+    sub-account but cannot list a sub-account's numbers, so a re-run could not find the number bought and
+    would pay again. Use the sub-account's own API key for that.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups

@@ -1,0 +1,680 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadarma.telephony contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the number reconcile: Entry validation, plan_settings (pure), normalisation, NumberEngine.
+
+No HTTP here: NumberEngine runs on a stand-in for ZadarmaModule whose ``read`` answers from a dict and
+records what was read, so the tests also prove how many reads a plan costs.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+import pytest
+
+from ansible_collections.zadarma.telephony.plugins.module_utils import _numbers as nums
+from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import (
+    Entry,
+    NumberEngine,
+    normalize_available,
+    normalize_destination,
+    normalize_number,
+    plan_settings,
+)
+
+ENTRY_KEYS = ('number', 'mask') + tuple(nums.SETTINGS_OPTIONS) + tuple(nums.ORDER_OPTIONS)
+
+
+def params(**values):
+    """An entry's parameters as AnsibleModule hands them over: every option present, defaults applied."""
+    result = dict((key, None) for key in ENTRY_KEYS)
+    result.update(documents_group_id=0, period='month')
+    result.update(values)
+    return result
+
+
+def entry(label='number', state='present', **values):
+    values.setdefault('number', '442037691880')
+    return Entry(params(**values), label, state)
+
+
+def record(**changes):
+    """A normalised owned number."""
+    value = dict(number='442037691880', status='on', country='United Kingdom', sip='00001', sip_name='Reception',
+                 caller_name='Reception', autoprolongation=True, test_mode=False, start_date='2026-02-10 10:00:00',
+                 stop_date='2026-03-10 10:00:00', monthly_fee=2.0, currency='USD', channels=2, minutes=0,
+                 type='common')
+    value.update(changes)
+    return value
+
+
+def requests_of(writes):
+    return [(w.http_method, w.method, w.params) for w in writes]
+
+
+# Entry validation ------------------------------------------------------------------------------------------
+def test_entry_normalises_its_values():
+    e = entry(number='+44 (20) 3769-1880', sip_id='sip:pbx@sip.example.com:5060', mask='+44 20', country='gb',
+              paid_until='2026-05-01', caller_name='')
+    assert e.number == '442037691880'
+    assert (e.sip_kind, e.sip_id) == ('uri', 'pbx@sip.example.com:5060')
+    assert e.mask == '4420'
+    assert e.order['country'] == 'GB'
+    assert e.paid_until == datetime.date(2026, 5, 1)
+    assert e.caller_name == ''  # empty clears: kept, not turned into None
+    assert e.settings_given()
+    assert entry(sip_id='00002').sip_kind == 'sip_id'
+    assert not entry().settings_given()
+
+
+def test_entry_numberless_with_direction_and_sip_is_valid():
+    e = Entry(params(direction_id=13755, sip_id='00001'), 'numbers[0]')
+    assert e.number is None and e.order['direction_id'] == 13755
+
+
+BAD_ENTRIES = [
+    (dict(number='call me'), 'number', "'call me' is not a phone number in international format"),
+    (dict(number='+44 20'), 'number', 'is not a phone number in international format'),
+    (dict(number='4420376918801234567'), 'number', 'is not a phone number in international format'),
+    (dict(sip_id='123'), 'sip_id', "'123' is neither a 5-digit SIP id of the account"),
+    (dict(sip_id='pbx@'), 'sip_id', 'is neither a 5-digit SIP id'),
+    (dict(caller_name='A' * 31), 'caller_name', 'must be at most 30 Latin letters, digits and spaces'),
+    (dict(caller_name=u'M\u00fcller'), 'caller_name', 'must be at most 30 Latin letters, digits and spaces'),
+    (dict(caller_name=u'\u041e\u0444\u0438\u0441'), 'caller_name', 'must be at most 30 Latin letters'),
+    (dict(caller_name='Sales & Co'), 'caller_name', 'must be at most 30 Latin letters'),
+    (dict(paid_until='tomorrow'), 'paid_until', "'tomorrow' is not a date in the form YYYY-MM-DD"),
+    (dict(paid_until='2026-02-30'), 'paid_until', 'is not a date in the form YYYY-MM-DD'),
+    (dict(paid_until='01.05.2026'), 'paid_until', 'is not a date in the form YYYY-MM-DD'),
+    (dict(max_connect_fee=-0.01), 'max_connect_fee', 'must not be negative, got -0.01'),
+    (dict(max_monthly_fee=-1.0), 'max_monthly_fee', 'must not be negative, got -1.0'),
+    (dict(direction_id=0), 'direction_id', 'must be a positive destination id'),
+    (dict(direction_id=-3766), 'direction_id', 'must be a positive destination id'),
+    (dict(country='XX'), 'country', "'XX' is not an ISO 3166-1 alpha-2 country code"),
+    (dict(number=None), 'number', 'give the number, or direction_id to choose one'),
+    (dict(number=''), 'number', 'give the number, or direction_id to choose one'),
+    (dict(number=None, direction_id=13755), 'sip_id', 'without an exact number, sip_id is required'),
+]
+
+
+@pytest.mark.parametrize('values, option, message', BAD_ENTRIES)
+def test_entry_refuses_single(values, option, message):
+    with pytest.raises(ValueError) as caught:
+        entry(**values)
+    assert str(caught.value).startswith(option + ': ')
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize('values, option, message', BAD_ENTRIES)
+def test_entry_refuses_bulk_with_prefix(values, option, message):
+    with pytest.raises(ValueError) as caught:
+        entry(label='numbers[3]', **values)
+    assert str(caught.value).startswith('numbers[3].%s: ' % option)
+    assert message in str(caught.value)
+
+
+def test_entry_accepts_limits():
+    assert entry(caller_name='A' * 30).caller_name == 'A' * 30
+    assert entry(max_connect_fee=0.0, max_monthly_fee=0.0).order['max_monthly_fee'] == 0.0
+    assert entry(direction_id=1).order['direction_id'] == 1
+    assert entry(number='1234567').number == '1234567'
+
+
+@pytest.mark.parametrize('setting', [
+    dict(sip_id='00001'), dict(test_mode=False), dict(caller_name=''), dict(autoprolongation=True),
+    dict(paid_until='2026-05-01'),
+])
+@pytest.mark.parametrize('label, prefix', [('number', 'number: '), ('numbers[3]', 'numbers[3]: ')])
+def test_entry_absent_takes_no_settings(setting, label, prefix):
+    with pytest.raises(ValueError) as caught:
+        entry(label=label, state='absent', **setting)
+    assert str(caught.value).startswith(prefix + 'state=absent lets the number lapse; it takes no settings')
+
+
+def test_entry_absent_accepts_order_options():
+    # direction_id is harmless with absent: it never orders.
+    assert entry(state='absent', direction_id=13755).state == 'absent'
+
+
+# plan_settings (pure) ------------------------------------------------------------------------------------
+def plan(current, **values):
+    before = copy.deepcopy(current)
+    writes, after = plan_settings(current, entry(**values))
+    assert current == before, 'plan_settings changed the record it was given'
+    return writes, after
+
+
+def test_plan_nothing_asked_nothing_written():
+    writes, after = plan(record())
+    assert writes == [] and after == record()
+
+
+def test_plan_settings_as_they_are_no_writes():
+    writes, after = plan(record(), sip_id='00001', test_mode=False, caller_name='Reception', autoprolongation=True,
+                         paid_until='2026-03-01')
+    assert writes == [] and after == record()
+
+
+def test_plan_sip_change():
+    writes, after = plan(record(), sip_id='00002')
+    assert requests_of(writes) == [
+        ('PUT', 'direct_numbers/set_sip_id', dict(number='442037691880', type='common', sip_id='00002'))]
+    assert writes[0].cost is None
+    assert writes[0].summary == 'route 442037691880 to 00002'
+    assert after == record(sip='00002')
+
+
+def test_plan_sip_uri():
+    writes, after = plan(record(sip=None), sip_id='sip:pbx@sip.example.com')
+    assert requests_of(writes) == [('PUT', 'direct_numbers/set_sip_id',
+                                    dict(number='442037691880', type='common', sip_id='pbx@sip.example.com'))]
+    assert after['sip'] == 'pbx@sip.example.com'
+    assert plan(record(sip='pbx@sip.example.com'), sip_id='sip:pbx@sip.example.com')[0] == []
+
+
+def test_plan_test_mode_only_resends_the_current_sip():
+    writes, after = plan(record(), test_mode=True)
+    assert requests_of(writes) == [('PUT', 'direct_numbers/set_sip_id',
+                                    dict(number='442037691880', type='common', sip_id='00001', test_mode='on'))]
+    assert 'test mode on' in writes[0].summary
+    assert after == record(test_mode=True)
+
+
+def test_plan_sip_and_test_mode_in_one_request():
+    writes, after = plan(record(test_mode=True), sip_id='00003', test_mode=False)
+    assert requests_of(writes) == [('PUT', 'direct_numbers/set_sip_id',
+                                    dict(number='442037691880', type='common', sip_id='00003', test_mode='off'))]
+    assert after == record(sip='00003', test_mode=False)
+
+
+def test_plan_sip_change_keeps_test_mode_unsent_when_unset():
+    writes, _after = plan(record(test_mode=True), sip_id='00002')
+    assert 'test_mode' not in writes[0].params
+
+
+@pytest.mark.parametrize('label, option', [('number', 'test_mode'), ('numbers[2]', 'numbers[2].test_mode')])
+def test_plan_test_mode_on_unrouted_number_fails(label, option):
+    with pytest.raises(ValueError) as caught:
+        plan_settings(record(sip=None), entry(label=label, test_mode=True))
+    assert str(caught.value) == ('%s: test_mode needs a routing target and 442037691880 is not routed: set sip_id too'
+                                 % option)
+
+
+def test_plan_test_mode_unchanged_on_unrouted_number_is_fine():
+    assert plan(record(sip=None), test_mode=False)[0] == []
+
+
+def test_plan_test_mode_on_unrouted_number_with_sip_id():
+    writes, _after = plan(record(sip=None), sip_id='00002', test_mode=True)
+    assert writes[0].params == dict(number='442037691880', type='common', sip_id='00002', test_mode='on')
+
+
+def test_plan_caller_name_set():
+    writes, after = plan(record(), caller_name='Support')
+    assert requests_of(writes) == [('PUT', 'direct_numbers/set_caller_name',
+                                    dict(number='442037691880', type='common', caller_name='Support'))]
+    assert after['caller_name'] == 'Support'
+
+
+def test_plan_caller_name_cleared():
+    writes, after = plan(record(), caller_name='')
+    assert requests_of(writes) == [('PUT', 'direct_numbers/set_caller_name',
+                                    dict(number='442037691880', type='common', caller_name=''))]
+    assert after['caller_name'] is None
+
+
+def test_plan_caller_name_empty_equals_none():
+    assert plan(record(caller_name=None), caller_name='')[0] == []
+
+
+def test_plan_caller_name_unset_is_not_touched():
+    assert plan(record(caller_name='Reception'))[0] == []
+
+
+@pytest.mark.parametrize('current, wanted, value', [(True, False, 'off'), (False, True, 'on'), (None, True, 'on')])
+def test_plan_autoprolongation(current, wanted, value):
+    writes, after = plan(record(autoprolongation=current), autoprolongation=wanted)
+    assert requests_of(writes) == [('PUT', 'direct_numbers/autoprolongation',
+                                    dict(number='442037691880', type='common', value=value))]
+    assert after['autoprolongation'] is wanted
+
+
+def test_plan_every_setting_in_order():
+    writes, after = plan(record(), sip_id='00002', caller_name='Support', autoprolongation=False,
+                         paid_until='2026-04-01')
+    assert [w.method for w in writes] == ['direct_numbers/set_sip_id', 'direct_numbers/set_caller_name',
+                                          'direct_numbers/autoprolongation', 'direct_numbers/prolong']
+    assert after == record(sip='00002', caller_name='Support', autoprolongation=False,
+                           stop_date='2026-04-10 10:00:00')
+
+
+@pytest.mark.parametrize('paid_until, months, stop_after', [
+    ('2026-03-11', 1, '2026-04-10 10:00:00'),
+    ('2026-04-10', 1, '2026-04-10 10:00:00'),   # Apr 10 10:00 is on that day
+    ('2026-04-11', 2, '2026-05-10 10:00:00'),
+    ('2026-05-01', 2, '2026-05-10 10:00:00'),
+    ('2027-03-10', 12, '2027-03-10 10:00:00'),
+])
+def test_plan_paid_until_prolongs_the_fewest_months(paid_until, months, stop_after):
+    writes, after = plan(record(), paid_until=paid_until)
+    assert requests_of(writes) == [('POST', 'direct_numbers/prolong', dict(number='442037691880', months=months))]
+    assert writes[0].cost == round(2.0 * months, 2)
+    assert writes[0].currency == 'USD'
+    assert writes[0].describe()['cost'] == writes[0].cost
+    assert after['stop_date'] == stop_after
+
+
+def test_plan_paid_until_cost_uses_the_monthly_fee():
+    writes, _after = plan(record(monthly_fee=3.33, currency='EUR'), paid_until='2026-05-01')
+    assert (writes[0].cost, writes[0].currency) == (6.66, 'EUR')
+
+
+def test_plan_paid_until_month_end_clamps():
+    writes, after = plan(record(stop_date='2026-01-31 10:00:00'), paid_until='2026-02-28')
+    assert writes[0].params['months'] == 1
+    assert after['stop_date'] == '2026-02-28 10:00:00'
+
+
+@pytest.mark.parametrize('paid_until', ['2026-01-01', '2026-03-09'])
+def test_plan_paid_until_already_reached_pays_nothing(paid_until):
+    assert plan(record(), paid_until=paid_until)[0] == []
+
+
+def test_plan_paid_until_on_the_stop_day_is_reached():
+    # Dates are compared by day, as the module documents ("to or past that date") and test__values pins.
+    assert plan(record(), paid_until='2026-03-10')[0] == []
+    assert [w.params['months'] for w in plan(record(), paid_until='2026-03-11')[0]] == [1]
+
+
+def test_plan_paid_until_too_far_fails():
+    with pytest.raises(ValueError, match='more than 12 months after the current stop_date 2026-03-10 10:00:00'):
+        plan_settings(record(), entry(paid_until='2027-03-11'))
+
+
+def test_plan_paid_until_too_far_names_the_entry_in_bulk():
+    with pytest.raises(ValueError) as caught:
+        plan_settings(record(), entry(label='numbers[3]', paid_until='2027-03-11'))
+    assert str(caught.value).startswith('numbers[3].paid_until: ')
+
+
+def test_plan_absent_turns_autoprolongation_off_once():
+    writes, after = plan_settings(record(), entry(state='absent'))
+    assert requests_of(writes) == [('PUT', 'direct_numbers/autoprolongation',
+                                    dict(number='442037691880', type='common', value='off'))]
+    assert writes[0].summary == 'turn auto-renewal off for 442037691880: it lapses at 2026-03-10 10:00:00'
+    assert after == record(autoprolongation=False)
+    assert plan_settings(after, entry(state='absent')) == ([], after)
+
+
+def test_plan_absent_when_renewal_unknown_turns_it_off():
+    writes, _after = plan_settings(record(autoprolongation=None), entry(state='absent'))
+    assert [w.params['value'] for w in writes] == ['off']
+
+
+def test_plan_absent_already_off_nothing():
+    current = record(autoprolongation=False)
+    assert plan_settings(current, entry(state='absent')) == ([], current)
+
+
+@pytest.mark.parametrize('kind', ['common', 'order'])
+def test_plan_sends_the_type_of_the_record(kind):
+    writes, _after = plan(record(type=kind), sip_id='00002', caller_name='X', autoprolongation=False)
+    assert [w.params['type'] for w in writes] == [kind] * 3
+    writes, _after = plan_settings(record(type=kind), entry(state='absent'))
+    assert writes[0].params['type'] == kind
+
+
+def test_plan_without_type_sends_none():
+    writes, _after = plan(record(type=None), sip_id='00002', caller_name='X', autoprolongation=False)
+    assert all('type' not in w.params for w in writes)
+
+
+# Normalisation ----------------------------------------------------------------------------------------------
+LIST_ITEM = dict(number='442037691880', status='on', country='United Kingdom', description='London',
+                 number_name='Reception', sip='00001', sip_name='Reception', start_date='2026-02-10 10:00:00',
+                 stop_date='2026-03-10 10:00:00', monthly_fee=2, currency='USD', channels=2, minutes=0,
+                 autorenew='true', is_on_test='false', type='common')
+
+
+def test_normalize_number_from_the_list():
+    assert normalize_number(LIST_ITEM) == record(minutes=0)
+
+
+def test_normalize_number_from_info_with_the_quirks():
+    item = dict(LIST_ITEM, number='+442037691880', channels='2', autorenew='false', is_on_test='true',
+                monthly_fee='2.00', number_name='', sip='', sip_name='')
+    del item['minutes'], item['type']
+    result = normalize_number(item)
+    assert result['number'] == '442037691880'
+    assert result['channels'] == 2 and result['monthly_fee'] == 2.0
+    assert result['autoprolongation'] is False and result['test_mode'] is True
+    assert result['caller_name'] is None and result['sip'] is None and result['sip_name'] is None
+    assert result['minutes'] is None and result['type'] is None
+
+
+@pytest.mark.parametrize('raw, value', [('true', True), ('false', False), ('on', True), ('off', False),
+                                        (True, True), (False, False), (None, None), ('', None)])
+def test_normalize_number_autorenew(raw, value):
+    assert normalize_number(dict(LIST_ITEM, autorenew=raw))['autoprolongation'] is value
+
+
+@pytest.mark.parametrize('raw, value', [('true', True), ('false', False), (None, False), ('', False), ('1', True)])
+def test_normalize_number_test_mode_is_always_a_bool(raw, value):
+    assert normalize_number(dict(LIST_ITEM, is_on_test=raw))['test_mode'] is value
+
+
+def test_normalize_number_equal_records_compare_equal():
+    assert normalize_number(LIST_ITEM) == normalize_number(dict(LIST_ITEM, number='+442037691880', channels='2',
+                                                                monthly_fee='2.0', autorenew='on'))
+
+
+def test_normalize_destination():
+    item = dict(id='3766', countryCode='49', areaCode='30', name='Berlin', connect_fee='3.00', monthly_fee=4,
+                currency='USD', restrictions=dict(upload=['passport'], specify=['address']), receive_sms='false',
+                is_toll='false', feature=None, connect_time='0')
+    assert normalize_destination(item) == dict(
+        id=3766, name='Berlin', country_code='49', area_code='30', connect_fee=3.0, monthly_fee=4.0, currency='USD',
+        documents_required=['passport'], data_required=['address'], receive_sms=False, is_toll=False, feature=None,
+        connect_time='0')
+
+
+def test_normalize_destination_without_restrictions():
+    result = normalize_destination(dict(id=13755, restrictions=None, receive_sms='true', is_toll='true'))
+    assert result['documents_required'] == [] and result['data_required'] == []
+    assert result['receive_sms'] is True and result['is_toll'] is True
+    assert normalize_destination(dict(id='1'))['documents_required'] == []
+
+
+def test_normalize_available():
+    assert normalize_available(dict(id='1712p0', direction_id='3766', number='+49 301 0000000')) == dict(
+        id='1712p0', direction_id=3766, number='493010000000')
+
+
+def test_managed_keys():
+    assert nums.managed(record()) == dict(status='on', sip='00001', test_mode=False, caller_name='Reception',
+                                          autoprolongation=True, stop_date='2026-03-10 10:00:00')
+    assert nums.managed(None) == {}
+
+
+# NumberEngine on a stand-in module ------------------------------------------------------------------------
+COUNTRIES = [dict(countryCode='44', countryCodeIso='GB', name='United Kingdom'),
+             dict(countryCode='1', countryCodeIso='US', name='United States'),
+             dict(countryCode='1242', countryCodeIso='BS', name='Bahamas'),
+             dict(countryCode='49', countryCodeIso='DE', name='Germany')]
+GB = [dict(id='13755', countryCode='44', areaCode='20', name='London', connect_fee=0, monthly_fee=2, currency='USD',
+           restrictions=dict(upload=[], specify=[])),
+      dict(id='13756', countryCode='44', areaCode='161', name='Manchester', connect_fee=0, monthly_fee=2,
+           currency='USD', restrictions=dict(upload=[], specify=[]))]
+DE = [dict(id='3766', countryCode='49', areaCode='30', name='Berlin', connect_fee=3, monthly_fee=4, currency='USD',
+           restrictions=dict(upload=['passport'], specify=['address']))]
+
+
+def available(direction_id, *numbers):
+    return dict(numbers=[dict(id='%dp%d' % (direction_id, i), direction_id=direction_id, number=n)
+                         for i, n in enumerate(numbers)])
+
+
+class FakeZm(object):
+    """Answers reads from ``answers`` keyed by method (and sorted params); records every read."""
+
+    def __init__(self, owned=(), answers=None, user_id=None):
+        self.user_id = user_id
+        self.reads = []
+        self.answers = dict(answers or {})
+        self.answers.setdefault('direct_numbers', dict(info=list(owned)))
+
+    def read(self, method, params=None):
+        self.reads.append((method, params))
+        return self.answers[method]
+
+
+def owned_item(number, sip, **changes):
+    return dict(LIST_ITEM, number=number, sip=sip, **changes)
+
+
+def london_answers(*numbers, **extra):
+    answers = {'direct_numbers/countries': dict(info=COUNTRIES), 'direct_numbers/country': dict(info=GB),
+               'direct_numbers/available/13755': available(13755, *numbers), 'sip': dict(sips=[
+                   dict(id='00001'), dict(id='00002')]), 'info/balance': dict(balance='100.00', currency='USD')}
+    answers.update(extra)
+    return answers
+
+
+def test_engine_reads_the_owned_numbers_once():
+    zm = FakeZm([LIST_ITEM, owned_item('12125550199', '')])
+    engine = NumberEngine(zm)
+    assert sorted(engine.owned) == ['12125550199', '442037691880']
+    assert engine.owned['12125550199']['sip'] is None
+    assert zm.reads == [('direct_numbers', None)]
+
+
+def test_engine_owned_numbers_need_no_other_read():
+    zm = FakeZm([LIST_ITEM])
+    engine = NumberEngine(zm)
+    entries = [entry(sip_id='00001')]
+    assert engine.plan_orders(entries) == {}
+    assert engine.missing == []
+    assert zm.reads == [('direct_numbers', None)]
+
+
+def test_engine_missing_without_direction():
+    zm = FakeZm([LIST_ITEM])
+    engine = NumberEngine(zm)
+    assert engine.plan_orders([entry(number='442030000042'), entry(number='442037691880')]) == {}
+    assert engine.missing == ['442030000042']
+    assert len(zm.reads) == 1
+
+
+def test_engine_absent_never_orders():
+    zm = FakeZm([])
+    engine = NumberEngine(zm)
+    assert engine.plan_orders([entry(state='absent', direction_id=13755)]) == {}
+    assert engine.missing == [] and len(zm.reads) == 1
+
+
+def test_engine_orders_the_number_with_its_cost():
+    zm = FakeZm([], london_answers('442030000041', '442030000042'))
+    engine = NumberEngine(zm)
+    e = entry(number='442030000042', direction_id=13755, country='GB', period='3month', receive_sms=False)
+    orders = engine.plan_orders([e])
+    write = orders[0]
+    assert (write.http_method, write.method) == ('POST', 'direct_numbers/order')
+    assert write.params == dict(number_id='13755p1', direction_id=13755, documents_group_id=0, period='3month',
+                                autorenew_period=None, purpose=None, receive_sms=0, user_id=None)
+    assert (write.cost, write.currency, write.number) == (6.0, 'USD', '442030000042')
+    assert write.summary == 'order 442030000042 in London (13755) for 3 month(s)'
+    assert ('direct_numbers/available/13755', dict(mask='442030000042')) in zm.reads
+    assert ('direct_numbers/country', dict(country='GB')) in zm.reads
+    assert ('direct_numbers/countries', None) not in zm.reads
+
+
+def test_engine_finds_the_country_from_the_longest_dialing_code():
+    zm = FakeZm([], dict(london_answers(), **{'direct_numbers/available/1242': available(1242, '12423000001'),
+                                              'direct_numbers/country': dict(info=[dict(
+                                                  id='1242', countryCode='1242', areaCode='3', name='Nassau',
+                                                  connect_fee=1, monthly_fee=5, currency='USD')])}))
+    engine = NumberEngine(zm)
+    engine.plan_orders([entry(number='12423000001', direction_id=1242)])
+    assert ('direct_numbers/country', dict(country='BS')) in zm.reads
+
+
+def test_engine_destination_not_found():
+    zm = FakeZm([], london_answers(**{'direct_numbers/available/3766': available(3766)}))
+    engine = NumberEngine(zm)
+    with pytest.raises(ValueError, match='direction_id: destination 3766 was not found in GB'):
+        engine.plan_orders([Entry(params(number='442030000042', direction_id=3766), 'number')])
+
+
+def test_engine_destination_not_found_names_the_entry_in_bulk():
+    zm = FakeZm([], london_answers(**{'direct_numbers/available/3766': available(3766)}))
+    engine = NumberEngine(zm)
+    with pytest.raises(ValueError) as caught:
+        engine.plan_orders([Entry(params(number='442030000042', direction_id=3766), 'numbers[1]')])
+    assert str(caught.value).startswith('numbers[1].direction_id: ')
+
+
+def test_engine_number_not_available():
+    zm = FakeZm([], london_answers())
+    engine = NumberEngine(zm)
+    with pytest.raises(ValueError) as caught:
+        engine.plan_orders([Entry(params(number='442030000042', direction_id=13755), 'numbers[1]')])
+    assert str(caught.value).startswith('numbers[1].number: 442030000042 is not available to order in destination '
+                                        '13755 (it may have been taken)')
+
+
+def test_engine_no_number_left_to_choose():
+    zm = FakeZm([], london_answers())
+    engine = NumberEngine(zm)
+    with pytest.raises(ValueError, match='numbers\\[0\\].direction_id: destination 13755 has no number available to order; '
+                                         'give country'):
+        engine.plan_orders([Entry(params(direction_id=13755, sip_id='00001'), 'numbers[0]')])
+    with pytest.raises(ValueError, match='numbers\\[0\\].number: no number is available to order in destination'):
+        engine.plan_orders([Entry(params(direction_id=13755, sip_id='00001', country='GB'), 'numbers[0]')])
+
+
+@pytest.mark.parametrize('guard, limit, message', [
+    ('max_monthly_fee', 1.99, 'max_monthly_fee: the monthly fee of London is 2.00 USD, above the limit of 1.99'),
+    ('max_connect_fee', 0.0, None),
+    ('max_monthly_fee', 2.0, None),
+])
+def test_engine_cost_guards(guard, limit, message):
+    zm = FakeZm([], london_answers('442030000042'))
+    engine = NumberEngine(zm)
+    e = entry(number='442030000042', direction_id=13755, country='GB', **{guard: limit})
+    if message is None:
+        assert list(engine.plan_orders([e])) == [0]
+    else:
+        with pytest.raises(ValueError) as caught:
+            engine.plan_orders([e])
+        assert str(caught.value) == message
+
+
+def test_engine_adopts_an_owned_number_routed_to_the_target():
+    zm = FakeZm([LIST_ITEM, owned_item('442030000001', '00002')], london_answers('442030000042'))
+    engine = NumberEngine(zm)
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00002'), 'numbers[0]'),
+               Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[1]')]
+    assert engine.plan_orders(entries) == {}
+    assert [e.number for e in entries] == ['442030000001', '442037691880']
+
+
+def test_engine_never_adopts_a_number_listed_elsewhere_nor_twice():
+    zm = FakeZm([LIST_ITEM], london_answers('442030000041', '442030000042'))
+    engine = NumberEngine(zm)
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
+               Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[1]'),
+               Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[2]')]
+    orders = engine.plan_orders(entries)
+    assert entries[0].number == '442037691880'
+    assert sorted(orders) == [1, 2]
+    assert [orders[i].number for i in (1, 2)] == ['442030000041', '442030000042']  # never the same number twice
+    # Listed explicitly elsewhere: not adopted.
+    zm = FakeZm([LIST_ITEM], london_answers('442030000041'))
+    engine = NumberEngine(zm)
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
+               Entry(params(number='442037691880', caller_name='X'), 'numbers[1]')]
+    orders = engine.plan_orders(entries)
+    assert list(orders) == [0] and entries[0].number == '442030000041'
+
+
+def test_engine_does_not_adopt_another_destination_or_target():
+    manchester = owned_item('441610000001', '00001')
+    zm = FakeZm([manchester, LIST_ITEM], london_answers('442030000041'))
+    engine = NumberEngine(zm)
+    e = Entry(params(direction_id=13755, country='GB', sip_id='00002'), 'numbers[0]')
+    assert list(engine.plan_orders([e])) == [0]
+
+
+def test_engine_mask_limits_adoption_and_choice():
+    zm = FakeZm([LIST_ITEM], london_answers('442030000042'))
+    engine = NumberEngine(zm)
+    e = Entry(params(direction_id=13755, country='GB', sip_id='00001', mask='0000'), 'numbers[0]')
+    orders = engine.plan_orders([e])
+    assert orders[0].number == '442030000042'
+    assert ('direct_numbers/available/13755', dict(mask='0000')) in zm.reads
+
+
+def test_engine_documents_checked_for_a_destination_that_needs_them():
+    answers = {'direct_numbers/country': dict(info=DE),
+               'direct_numbers/available/3766': available(3766, '49301000000'),
+               'documents/groups/valid/5': dict(is_information_match='false', is_documents_uploaded='false',
+                                                is_documents_verified='false', is_address_match='false')}
+    zm = FakeZm([], answers, user_id=1001)
+    engine = NumberEngine(zm)
+    with pytest.raises(ValueError) as caught:
+        engine.plan_orders([entry(number='49301000000', direction_id=3766, country='DE', documents_group_id=5)])
+    assert str(caught.value) == (
+        'documents_group_id: documents group 5 does not satisfy destination 3766 (Berlin): the group lacks the data '
+        'the destination asks for (address); documents not uploaded (passport); the group\'s address is not in the '
+        "destination's country; see zadarma.telephony.zadarma_document_group with direction_id=3766")
+    assert ('documents/groups/valid/5', dict(direction_id=3766, user_id=1001)) in zm.reads
+    # Uploaded but not verified yet: the order goes ahead (Zadarma verifies after the order).
+    answers['documents/groups/valid/5'] = dict(is_information_match='true', is_documents_uploaded='true',
+                                               is_documents_verified='false', is_address_match='true')
+    engine = NumberEngine(FakeZm([], answers, user_id=1001))
+    orders = engine.plan_orders([entry(number='49301000000', direction_id=3766, country='DE', documents_group_id=5)])
+    assert orders[0].params['documents_group_id'] == 5 and orders[0].params['user_id'] == 1001
+    assert orders[0].cost == 7.0
+
+
+def test_engine_no_document_read_without_requirements():
+    zm = FakeZm([], london_answers('442030000042'))
+    NumberEngine(zm).plan_orders([entry(number='442030000042', direction_id=13755, country='GB')])
+    assert not [r for r in zm.reads if r[0].startswith('documents/')]
+
+
+def test_engine_sip_targets_checked_only_when_routed_to_an_account_sip():
+    zm = FakeZm([LIST_ITEM], london_answers())
+    engine = NumberEngine(zm)
+    ok_entry, uri_entry, same = entry(sip_id='00002'), entry(sip_id='pbx@sip.example.com'), entry(sip_id='00001')
+    engine.check_sip_targets([(uri_entry, plan_settings(record(), uri_entry)[0]),
+                              (same, plan_settings(record(), same)[0])])
+    assert ('sip', None) not in zm.reads
+    engine.check_sip_targets([(ok_entry, plan_settings(record(), ok_entry)[0])])
+    assert zm.reads.count(('sip', None)) == 1
+
+
+def test_engine_sip_target_unknown():
+    zm = FakeZm([LIST_ITEM], london_answers())
+    engine = NumberEngine(zm)
+    bad = Entry(params(number='442037691880', sip_id='00009'), 'numbers[1]')
+    with pytest.raises(ValueError) as caught:
+        engine.check_sip_targets([(bad, plan_settings(record(), bad)[0])])
+    assert str(caught.value) == ('numbers[1].sip_id: SIP id 00009 is not a SIP of this account (see GET /v1/sip/); '
+                                 'use one of: 00001, 00002')
+
+
+def test_engine_balance():
+    zm = FakeZm([], london_answers(**{'info/balance': dict(balance='3.50', currency='USD')}))
+    engine = NumberEngine(zm)
+    writes = [nums.Write('POST', 'direct_numbers/order', {}, 'order A', cost=2.0, currency='USD'),
+              nums.Write('POST', 'direct_numbers/prolong', {}, 'prolong B', cost=1.5, currency='USD')]
+    engine.check_balance(writes)  # exactly the balance: fine
+    with pytest.raises(ValueError) as caught:
+        engine.check_balance(writes + [nums.Write('POST', 'direct_numbers/order', {}, 'order C', cost=0.01)])
+    assert str(caught.value) == ('the balance (3.50 USD) cannot pay for order A; prolong B; order C (3.51 USD); '
+                                 'nothing was bought')
+    assert zm.reads.count(('info/balance', None)) == 1  # cached
+
+
+def test_engine_balance_not_read_when_free():
+    zm = FakeZm([], london_answers())
+    NumberEngine(zm).check_balance([nums.Write('PUT', 'direct_numbers/set_sip_id', {}, 'route')])
+    assert ('info/balance', None) not in zm.reads
+
+
+def test_provisional_record_of_an_order():
+    zm = FakeZm([], london_answers('442030000042'))
+    engine = NumberEngine(zm)
+    e = entry(number='442030000042', direction_id=13755, country='GB', sip_id='00002', period='3month')
+    orders = engine.plan_orders([e])
+    plan_ = engine.settings_plan([e], orders)
+    (_entry, before, writes, after), = plan_
+    assert before['type'] == 'order' and before['sip'] is None and before['monthly_fee'] == 2.0
+    stop = datetime.datetime.strptime(before['stop_date'], nums.API_DATETIME)
+    start = datetime.datetime.strptime(before['start_date'], nums.API_DATETIME)
+    assert stop == nums.add_months(start, 3)
+    assert requests_of(writes) == [('PUT', 'direct_numbers/set_sip_id',
+                                    dict(number='442030000042', type='order', sip_id='00002'))]
+    assert after['sip'] == '00002'

@@ -1,0 +1,366 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadarma.telephony contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of zadarma_numbers: one read for a no-op set, every check before the first write, adoption.
+
+HTTP is mocked with ``responses`` (every registered answer must be used, and an unregistered request fails),
+so each test proves which requests are sent.
+"""
+
+from __future__ import annotations
+
+import json
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import responses
+
+from ansible.module_utils import basic
+
+from ansible_collections.zadarma.telephony.plugins.modules import zadarma_numbers as module
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+    from unittest import mock
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps(dict(ANSIBLE_MODULE_ARGS=args or {})).encode()):
+            yield
+
+API = 'https://api.zadarma.com'
+LIST = API + '/v1/direct_numbers/'
+SIPS = API + '/v1/sip/'
+BALANCE = API + '/v1/info/balance/'
+COUNTRIES = API + '/v1/direct_numbers/countries/'
+COUNTRY = API + '/v1/direct_numbers/country/'
+AVAILABLE = API + '/v1/direct_numbers/available/%d/'
+VALID = API + '/v1/documents/groups/valid/%d/'
+ORDER = API + '/v1/direct_numbers/order/'
+PROLONG = API + '/v1/direct_numbers/prolong/'
+SET_SIP = API + '/v1/direct_numbers/set_sip_id/'
+SET_CALLER = API + '/v1/direct_numbers/set_caller_name/'
+AUTOPROLONG = API + '/v1/direct_numbers/autoprolongation/'
+
+
+class ModuleExit(Exception):
+    def __init__(self, result):
+        super(ModuleExit, self).__init__(result)
+        self.result = result
+
+
+class ModuleFail(ModuleExit):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def module_exits(monkeypatch):
+    def exit_json(self, **result):
+        raise ModuleExit(result)
+
+    def fail_json(self, **result):
+        raise ModuleFail(result)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+
+
+@pytest.fixture
+def api():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+def run(args, check_mode=False, diff=False):
+    args = dict(args, api_key='key', api_secret='secret', _ansible_check_mode=check_mode, _ansible_diff=diff)
+    with patch_module_args(args):
+        with pytest.raises(ModuleExit) as caught:
+            module.main()
+    return caught.value
+
+
+def ok(args, **kwargs):
+    outcome = run(args, **kwargs)
+    assert not isinstance(outcome, ModuleFail), outcome.result
+    return outcome.result
+
+
+def failed(args, **kwargs):
+    outcome = run(args, **kwargs)
+    assert isinstance(outcome, ModuleFail), outcome.result
+    return outcome.result
+
+
+def sent(call):
+    """(method, path, params) of a request that was sent, without format=json."""
+    request = call.request
+    parts = urlsplit(request.url)
+    body = request.body.decode() if isinstance(request.body, bytes) else request.body
+    params = dict(parse_qsl(parts.query if request.method == 'GET' else body or '', keep_blank_values=True))
+    params.pop('format', None)
+    return request.method, parts.path, params
+
+
+def calls(api):
+    return [sent(call) for call in api.calls]
+
+
+def writes(api):
+    return [entry for entry in calls(api) if entry[0] != 'GET']
+
+
+def success(**body):
+    return dict(status='success', **body)
+
+
+def owned(number, **changes):
+    """An owned number as the list method returns it."""
+    item = dict(number=number, status='on', country='United Kingdom', description='London', number_name=None, sip='',
+                sip_name=None, start_date='2026-02-10 10:00:00', stop_date='2026-03-10 10:00:00', monthly_fee=2.0,
+                currency='USD', channels=2, minutes=0, autorenew='true', is_on_test='false', type='common')
+    item.update(changes)
+    return item
+
+
+RECEPTION = owned('442037691880', sip='00001', sip_name='Reception', number_name='Reception')
+US = owned('12125550199', country='United States', description='New York', autorenew='false', monthly_fee=3.0,
+           stop_date='2026-02-15 10:00:00')
+LONDON = dict(id='13755', countryCode='44', areaCode='20', name='London', connect_fee=0.0, monthly_fee=2.0,
+              currency='USD', restrictions=dict(upload=[], specify=[]), receive_sms='false', is_toll='false',
+              feature=None, connect_time='0')
+BERLIN = dict(LONDON, id='3766', countryCode='49', areaCode='30', name='Berlin', connect_fee=3.0, monthly_fee=4.0,
+              restrictions=dict(upload=['passport'], specify=['address']))
+NEW = '442030000042'
+NEW_ID = '13755p42D1D2t3r4'
+ORDER_ARGS = dict(number=NEW, direction_id=13755, country='GB')
+
+
+def add_list(api, *items):
+    api.get(LIST, json=success(info=list(items)))
+
+
+def add_sips(api):
+    api.get(SIPS, json=success(sips=[dict(id='00001', display_name='Reception', lines=3),
+                                     dict(id='00002', display_name='Support', lines=3)], left=0))
+
+
+def add_balance(api, amount=100.0):
+    api.get(BALANCE, json=success(balance=amount, currency='USD'))
+
+
+def add_catalogue(api, available=((NEW_ID, NEW),), destination=None, direction_id=13755):
+    destination = destination or LONDON
+    api.get(AVAILABLE % direction_id, json=success(numbers=[dict(id=i, direction_id=direction_id, number=n)
+                                                            for i, n in available]))
+    api.get(COUNTRY, json=success(info=[destination]))
+
+
+MANCHESTER = dict(LONDON, id='13756', areaCode='161', name='Manchester')
+
+
+def entry(number, **options):
+    return dict(options, number=number)
+
+
+# No-op, settings, validation ---------------------------------------------------------------------------
+def test_noop_set_is_one_read(api):
+    add_list(api, RECEPTION, US)
+    result = ok(dict(numbers=[entry('442037691880', sip_id='00001', caller_name='Reception', autoprolongation=True),
+                              entry('+1 212 555 0199', state='absent')]), diff=True)
+    assert calls(api) == [('GET', '/v1/direct_numbers/', {})]
+    assert result['changed'] is False and 'diff' not in result
+    assert [n['number'] for n in result['numbers']] == ['442037691880', '12125550199']
+    assert all(n['changes'] == [] for n in result['numbers'])
+    assert result['ordered'] == [] and result['missing'] == [] and result['purchases'] == [] and result['cost'] == 0
+
+
+def test_changes_in_entry_order_with_one_sip_read(api):
+    add_list(api, RECEPTION, US)
+    add_sips(api)
+    api.put(SET_SIP, json=success())
+    api.put(SET_SIP, json=success())
+    api.put(AUTOPROLONG, json=success())
+    result = ok(dict(numbers=[entry('12125550199', sip_id='00002', autoprolongation=True),
+                              entry('442037691880', sip_id='00002', test_mode=True)]), diff=True)
+    assert calls(api) == [
+        ('GET', '/v1/direct_numbers/', {}),
+        ('GET', '/v1/sip/', {}),
+        ('PUT', '/v1/direct_numbers/set_sip_id/', dict(number='12125550199', type='common', sip_id='00002')),
+        ('PUT', '/v1/direct_numbers/autoprolongation/', dict(number='12125550199', type='common', value='on')),
+        ('PUT', '/v1/direct_numbers/set_sip_id/', dict(number='442037691880', type='common', sip_id='00002',
+                                                       test_mode='on')),
+    ]
+    assert result['changed'] is True
+    assert sorted(result['diff']['before']) == ['12125550199', '442037691880']
+    assert result['diff']['before']['12125550199']['sip'] is None
+    assert result['diff']['after']['12125550199'] == dict(status='on', sip='00002', test_mode=False, caller_name=None,
+                                                          autoprolongation=True, stop_date='2026-02-15 10:00:00')
+
+
+def test_diff_lists_only_the_numbers_that_change(api):
+    add_list(api, RECEPTION, US)
+    api.put(SET_CALLER, json=success())
+    result = ok(dict(numbers=[entry('442037691880', caller_name='Reception'), entry('12125550199', caller_name='NY')]),
+                diff=True)
+    assert list(result['diff']['before']) == ['12125550199']
+    assert result['numbers'][0]['changes'] == [] and len(result['numbers'][1]['changes']) == 1
+
+
+def test_check_mode_sends_no_write(api):
+    add_list(api, RECEPTION, US)
+    add_sips(api)
+    result = ok(dict(numbers=[entry('12125550199', sip_id='00002'), entry('442037691880', state='absent')]),
+                check_mode=True)
+    assert writes(api) == []
+    assert result['changed'] is True
+    assert result['numbers'][0]['sip'] == '00002' and result['numbers'][1]['autoprolongation'] is False
+
+
+@pytest.mark.parametrize('numbers, message', [
+    ([entry('442037691880'), entry('12125550199', caller_name='x' * 31)], 'numbers[1].caller_name: '),
+    ([entry('442037691880', sip_id='abc')], "numbers[0].sip_id: 'abc' is neither"),
+    ([entry(None, direction_id=13755)], 'numbers[0].sip_id: without an exact number, sip_id is required'),
+    ([entry(None)], 'numbers[0].number: give the number, or direction_id to choose one'),
+    ([entry('442037691880'), entry('12125550199'), entry('12125550199', state='absent', paid_until='2026-05-01')],
+     'numbers[2]: state=absent lets the number lapse'),
+    ([entry('442037691880'), entry('+44 20 3769 1880', caller_name='X')],
+     'numbers[1].number: 442037691880 is already listed at numbers[0]'),
+    ([entry('442037691880', max_monthly_fee=-2)], 'numbers[0].max_monthly_fee: must not be negative'),
+])
+def test_bad_entry_sends_nothing(api, numbers, message):
+    result = failed(dict(numbers=numbers))
+    assert result['msg'].startswith(message)
+    assert len(api.calls) == 0
+
+
+def test_nothing_is_written_unless_every_entry_passes(api):
+    add_list(api, RECEPTION, US)
+    add_sips(api)
+    result = failed(dict(numbers=[entry('442037691880', caller_name='Front desk', sip_id='00002'),
+                                  entry('12125550199', sip_id='00007')]))
+    assert result['msg'].startswith('numbers[1].sip_id: SIP id 00007 is not a SIP of this account')
+    assert writes(api) == []
+
+
+def test_missing_fails_before_any_write(api):
+    add_list(api, RECEPTION)
+    result = failed(dict(numbers=[entry('442037691880', caller_name='Desk'), entry(NEW, sip_id='00001')]))
+    assert result['msg'] == 'not owned by this account, and no direction_id to order: %s' % NEW
+    assert len(api.calls) == 1
+
+
+def test_missing_skipped_with_fail_on_missing_false(api):
+    add_list(api, RECEPTION)
+    api.put(SET_CALLER, json=success())
+    result = ok(dict(fail_on_missing=False, numbers=[entry(NEW, sip_id='00001'), entry('442037691880',
+                                                                                       caller_name='Desk')]))
+    assert result['missing'] == [NEW]
+    assert [n['number'] for n in result['numbers']] == ['442037691880']
+    assert writes(api) == [('PUT', '/v1/direct_numbers/set_caller_name/', dict(number='442037691880', type='common',
+                                                                               caller_name='Desk'))]
+
+
+def test_failure_during_the_writes_lists_what_was_done(api):
+    add_list(api, RECEPTION, US)
+    api.put(SET_CALLER, json=success())
+    api.put(SET_CALLER, json=dict(status='error', message='Number not found'))
+    result = failed(dict(numbers=[entry('442037691880', caller_name='Desk'), entry('12125550199', caller_name='NY')]))
+    assert 'Number not found' in result['msg']
+    assert result['writes_done'] == [dict(request='PUT direct_numbers/set_caller_name',
+                                          summary="set the caller name of 442037691880 to 'Desk'")]
+
+
+# Ordering and adoption ---------------------------------------------------------------------------------
+def test_orders_two_numbers_of_one_destination(api):
+    add_list(api, RECEPTION)
+    add_catalogue(api, available=(('m0', '441610000000'), ('m1', '441610000001')), destination=MANCHESTER,
+                  direction_id=13756)
+    add_sips(api)
+    add_balance(api)
+    api.post(ORDER, json=success(number='441610000000'))
+    api.post(ORDER, json=success(number='441610000001'))
+    add_list(api, RECEPTION, owned('441610000000'), owned('441610000001'))
+    api.put(SET_SIP, json=success())
+    api.put(SET_SIP, json=success())
+    spec = dict(direction_id=13756, country='GB', max_monthly_fee=5)
+    result = ok(dict(numbers=[dict(spec, sip_id='00002'), dict(spec, sip_id='00001')]))
+    orders = [params for method, path, params in writes(api) if path == '/v1/direct_numbers/order/']
+    assert [o['number_id'] for o in orders] == ['m0', 'm1']
+    assert [path for _m, path, _p in calls(api)].count('/v1/info/balance/') == 1
+    assert [path for _m, path, _p in calls(api)].count('/v1/direct_numbers/available/13756/') == 1  # cached
+    assert writes(api)[2:] == [
+        ('PUT', '/v1/direct_numbers/set_sip_id/', dict(number='441610000000', type='common', sip_id='00002')),
+        ('PUT', '/v1/direct_numbers/set_sip_id/', dict(number='441610000001', type='common', sip_id='00001'))]
+    assert result['ordered'] == ['441610000000', '441610000001'] and result['cost'] == 4.0
+    assert [n['number'] for n in result['numbers']] == ['441610000000', '441610000001']
+
+
+def test_total_cost_checked_against_the_balance(api):
+    add_list(api)
+    add_catalogue(api, available=(('m0', '441610000000'), ('m1', '441610000001')), destination=MANCHESTER,
+                  direction_id=13756)
+    add_sips(api)
+    add_balance(api, amount=3.0)
+    spec = dict(direction_id=13756, country='GB')
+    result = failed(dict(numbers=[dict(spec, sip_id='00002'), dict(spec, sip_id='00001')]))
+    assert result['msg'].startswith('the balance (3.00 USD) cannot pay for order 441610000000')
+    assert result['msg'].endswith('(4.00 USD); nothing was bought')
+    assert writes(api) == []
+
+
+def test_check_mode_reports_orders_and_cost(api):
+    add_list(api)
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    add_sips(api)
+    add_balance(api)
+    result = ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='00002')]), check_mode=True, diff=True)
+    assert writes(api) == []
+    assert result['changed'] is True and result['ordered'] == ['441610000000'] and result['cost'] == 2.0
+    assert result['purchases'][0]['action'] == 'order'
+    assert result['diff']['before'] == {'441610000000': {}}
+
+
+def test_adopts_an_owned_number_instead_of_buying(api):
+    add_list(api, RECEPTION, owned('441610000007', sip='manchester@pbx.example.com'))
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    api.assert_all_requests_are_fired = False  # adopting never reads the available numbers
+    result = ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com',
+                                   max_monthly_fee=5)]))
+    assert [path for _m, path, _p in calls(api)] == ['/v1/direct_numbers/', '/v1/direct_numbers/country/']
+    assert writes(api) == []
+    assert result['changed'] is False and result['ordered'] == []
+    assert result['numbers'][0]['number'] == '441610000007'
+
+
+def test_adopting_noop_costs_the_list_and_one_read_per_destination(api):
+    add_list(api, RECEPTION, owned('441610000007', sip='manchester@pbx.example.com'), owned('441610000008', sip='manchester@pbx.example.com'))
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    api.assert_all_requests_are_fired = False
+    ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com'),
+                     dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com')]))
+    assert len(api.calls) == 2
+
+
+def test_user_id_rerun_does_not_buy_again(api):
+    spec = dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com')
+    add_list(api)  # the main account's numbers: the list method has no user_id
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    add_balance(api)
+    api.post(ORDER, json=success(number='441610000000'))
+    api.assert_all_requests_are_fired = False
+    add_list(api)
+    api.put(SET_SIP, json=dict(status='error', message='Number not found'))
+    run(dict(user_id=1001, numbers=[spec]))
+    # Second run: the simulator and the API list the main account again, the number bought for 1001 is not there.
+    api.reset()
+    add_list(api)
+    add_catalogue(api, available=(('m1', '441610000001'),), destination=MANCHESTER, direction_id=13756)
+    add_balance(api)
+    api.post(ORDER, json=success(number='441610000001'))
+    add_list(api)
+    api.put(SET_SIP, json=success())
+    run(dict(user_id=1001, numbers=[spec]))
+    assert [path for _m, path, _p in writes(api)].count('/v1/direct_numbers/order/') == 0
