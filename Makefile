@@ -91,8 +91,8 @@ test:
 	$(MAKE) build
 	@echo "make test: all checks passed"
 
-demo: $(VENV_STAMP)
-	bash scripts/demo.sh
+demo: $(VENV_STAMP) stage
+	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) scripts/demo.py
 
 simulator: $(VENV_STAMP)
 	@echo "simulator: http://127.0.0.1:$(SIM_PORT) (default credentials, see docs/development.md); Ctrl-C stops it"

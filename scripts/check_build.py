@@ -20,7 +20,7 @@ NAMESPACE = "zadarma"
 NAME = "telephony"
 
 # What may ship: top-level directories (anything inside them) and top-level files.
-ALLOWED_DIRS = {"plugins", "roles", "playbooks", "meta", "docs", "changelogs", "extensions"}
+ALLOWED_DIRS = {"plugins", "roles", "playbooks", "meta", "docs", "changelogs", "extensions", "examples"}
 ALLOWED_FILES = {
     "README.md", "COPYING", "CHANGELOG.rst", "CHANGELOG.md",
     "requirements.txt", "bindep.txt",  # execution-environment dependencies (meta/execution-environment.yml)

@@ -152,7 +152,8 @@ RETURN = r'''
 numbers:
   description:
     - Every entry's number after the run (predicted in check mode), in the order of O(numbers), with the
-      keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info) and C(changes).
+      keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info) and C(changes). Entries listed in
+      RV(missing) are left out.
   returned: always
   type: list
   elements: dict
