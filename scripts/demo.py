@@ -42,8 +42,9 @@ def install_collection():
     subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", STAGE, "--output-path", DEMO],
                    check=True, stdout=subprocess.DEVNULL)
     tarball = glob.glob(os.path.join(DEMO, "zadarma-telephony-*.tar.gz"))[0]
-    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", tarball, "-p",
-                    os.path.join(DEMO, "collections")], check=True, stdout=subprocess.DEVNULL)
+    collections = os.path.join(DEMO, "collections")
+    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", tarball, "-p", collections],
+                   check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections))
     print("demo: built and installed %s into build/demo/collections" % os.path.basename(tarball))
 
 
