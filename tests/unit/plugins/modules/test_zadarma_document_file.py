@@ -8,84 +8,26 @@ HTTP is mocked with ``responses``; a failed local check must send no request at 
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import responses
-
-from ansible.module_utils import basic
 
 from ansible_collections.zadarma.telephony.plugins.module_utils import _documents as docs
 from ansible_collections.zadarma.telephony.plugins.modules import zadarma_document_file as module
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.module_harness import API
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps(dict(ANSIBLE_MODULE_ARGS=args or {})).encode()):
-            yield
-
-API = 'https://api.zadarma.com'
 FILES = API + '/v1/documents/files/'
 UPLOAD = API + '/v1/documents/upload/'
 PDF = b'%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'
 JPEG = b'\xff\xd8\xff\xe0\x00\x10JFIF\x00' + b'\x00' * 32
 PNG = b'\x89PNG\r\n\x1a\n' + b'\x00\x00\x00\rIHDR' + b'\x00' * 32
 
-
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super(ModuleExit, self).__init__(result)
-        self.result = result
-
-
-class ModuleFail(ModuleExit):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def module_exits(monkeypatch):
-    def exit_json(self, **result):
-        raise ModuleExit(result)
-
-    def fail_json(self, **result):
-        raise ModuleFail(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-
-
-@pytest.fixture
-def api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-def run(args, check_mode=False, diff=False):
-    args = dict(args, api_key='key', api_secret='secret', _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(ModuleExit) as caught:
-            module.main()
-    return caught.value
-
-
-def ok(args, **kwargs):
-    outcome = run(args, **kwargs)
-    assert not isinstance(outcome, ModuleFail), outcome.result
-    return outcome.result
-
-
-def failed(args, **kwargs):
-    outcome = run(args, **kwargs)
-    assert isinstance(outcome, ModuleFail), outcome.result
-    return outcome.result
+ok = functools.partial(harness.ok, module)
+failed = functools.partial(harness.failed, module)
 
 
 def query(call):

@@ -9,95 +9,23 @@ which writes happen (none on a second run, none in check mode, none after a loca
 
 from __future__ import annotations
 
-import json
-
-from urllib.parse import parse_qsl, urlsplit
+import functools
 
 import pytest
-import responses
 
 from ansible.module_utils import basic
 
 from ansible_collections.zadarma.telephony.plugins.module_utils import _documents as docs
 from ansible_collections.zadarma.telephony.plugins.modules import zadarma_document_group as module
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.module_harness import API, sent, success, writes
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps(dict(ANSIBLE_MODULE_ARGS=args or {})).encode()):
-            yield
-
-API = 'https://api.zadarma.com'
 LIST = API + '/v1/documents/groups/list/'
 CREATE = API + '/v1/documents/groups/create/'
 WRONGS = API + '/v1/direct_numbers/checking-wrongs/'
 
-
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super(ModuleExit, self).__init__(result)
-        self.result = result
-
-
-class ModuleFail(ModuleExit):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def module_exits(monkeypatch):
-    def exit_json(self, **result):
-        raise ModuleExit(result)
-
-    def fail_json(self, **result):
-        raise ModuleFail(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-
-
-@pytest.fixture
-def api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-def run(args, check_mode=False, diff=False):
-    args = dict(args, api_key='key', api_secret='secret', _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(ModuleExit) as caught:
-            module.main()
-    return caught.value
-
-
-def ok(args, **kwargs):
-    outcome = run(args, **kwargs)
-    assert not isinstance(outcome, ModuleFail), outcome.result
-    return outcome.result
-
-
-def failed(args, **kwargs):
-    outcome = run(args, **kwargs)
-    assert isinstance(outcome, ModuleFail), outcome.result
-    return outcome.result
-
-
-def sent(call):
-    """(method, path, params) of a request that was sent."""
-    request = call.request
-    parts = urlsplit(request.url)
-    body = request.body.decode() if isinstance(request.body, bytes) else request.body
-    params = dict(parse_qsl(parts.query if request.method == 'GET' else body or '', keep_blank_values=True))
-    params.pop('format', None)
-    return request.method, parts.path, params
-
-
-def writes(api):
-    return [sent(call) for call in api.calls if call.request.method != 'GET']
+ok = functools.partial(harness.ok, module)
+failed = functools.partial(harness.failed, module)
 
 
 def raw_group(**changes):

@@ -10,154 +10,21 @@ refusal, and exactly one order even when the order's answer is lost.
 
 from __future__ import annotations
 
-import json
-
-from urllib.parse import parse_qsl, urlsplit
+import functools
 
 import pytest
 import requests
-import responses
-
-from ansible.module_utils import basic
 
 from ansible_collections.zadarma.telephony.plugins.modules import zadarma_number as module
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.module_harness import calls, success, writes
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.numbers_data import (
+    AUTOPROLONG, BERLIN, COUNTRIES, LONDON, NEW, NEW_ID, ORDER, ORDER_ARGS, PROLONG, RECEPTION, SET_CALLER, SET_SIP, US,
+    VALID, add_balance, add_catalogue, add_list, add_sips, owned,
+)
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps(dict(ANSIBLE_MODULE_ARGS=args or {})).encode()):
-            yield
-
-API = 'https://api.zadarma.com'
-LIST = API + '/v1/direct_numbers/'
-SIPS = API + '/v1/sip/'
-BALANCE = API + '/v1/info/balance/'
-COUNTRIES = API + '/v1/direct_numbers/countries/'
-COUNTRY = API + '/v1/direct_numbers/country/'
-AVAILABLE = API + '/v1/direct_numbers/available/%d/'
-VALID = API + '/v1/documents/groups/valid/%d/'
-ORDER = API + '/v1/direct_numbers/order/'
-PROLONG = API + '/v1/direct_numbers/prolong/'
-SET_SIP = API + '/v1/direct_numbers/set_sip_id/'
-SET_CALLER = API + '/v1/direct_numbers/set_caller_name/'
-AUTOPROLONG = API + '/v1/direct_numbers/autoprolongation/'
-
-
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super(ModuleExit, self).__init__(result)
-        self.result = result
-
-
-class ModuleFail(ModuleExit):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def module_exits(monkeypatch):
-    def exit_json(self, **result):
-        raise ModuleExit(result)
-
-    def fail_json(self, **result):
-        raise ModuleFail(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-
-
-@pytest.fixture
-def api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-def run(args, check_mode=False, diff=False):
-    args = dict(args, api_key='key', api_secret='secret', _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(ModuleExit) as caught:
-            module.main()
-    return caught.value
-
-
-def ok(args, **kwargs):
-    outcome = run(args, **kwargs)
-    assert not isinstance(outcome, ModuleFail), outcome.result
-    return outcome.result
-
-
-def failed(args, **kwargs):
-    outcome = run(args, **kwargs)
-    assert isinstance(outcome, ModuleFail), outcome.result
-    return outcome.result
-
-
-def sent(call):
-    """(method, path, params) of a request that was sent, without format=json."""
-    request = call.request
-    parts = urlsplit(request.url)
-    body = request.body.decode() if isinstance(request.body, bytes) else request.body
-    params = dict(parse_qsl(parts.query if request.method == 'GET' else body or '', keep_blank_values=True))
-    params.pop('format', None)
-    return request.method, parts.path, params
-
-
-def calls(api):
-    return [sent(call) for call in api.calls]
-
-
-def writes(api):
-    return [entry for entry in calls(api) if entry[0] != 'GET']
-
-
-def success(**body):
-    return dict(status='success', **body)
-
-
-def owned(number, **changes):
-    """An owned number as the list method returns it."""
-    item = dict(number=number, status='on', country='United Kingdom', description='London', number_name=None, sip='',
-                sip_name=None, start_date='2026-02-10 10:00:00', stop_date='2026-03-10 10:00:00', monthly_fee=2.0,
-                currency='USD', channels=2, minutes=0, autorenew='true', is_on_test='false', type='common')
-    item.update(changes)
-    return item
-
-
-RECEPTION = owned('442037691880', sip='00001', sip_name='Reception', number_name='Reception')
-US = owned('12125550199', country='United States', description='New York', autorenew='false', monthly_fee=3.0,
-           stop_date='2026-02-15 10:00:00')
-LONDON = dict(id='13755', countryCode='44', areaCode='20', name='London', connect_fee=0.0, monthly_fee=2.0,
-              currency='USD', restrictions=dict(upload=[], specify=[]), receive_sms='false', is_toll='false',
-              feature=None, connect_time='0')
-BERLIN = dict(LONDON, id='3766', countryCode='49', areaCode='30', name='Berlin', connect_fee=3.0, monthly_fee=4.0,
-              restrictions=dict(upload=['passport'], specify=['address']))
-NEW = '442030000042'
-NEW_ID = '13755p42D1D2t3r4'
-ORDER_ARGS = dict(number=NEW, direction_id=13755, country='GB')
-
-
-def add_list(api, *items):
-    api.get(LIST, json=success(info=list(items)))
-
-
-def add_sips(api):
-    api.get(SIPS, json=success(sips=[dict(id='00001', display_name='Reception', lines=3),
-                                     dict(id='00002', display_name='Support', lines=3)], left=0))
-
-
-def add_balance(api, amount=100.0):
-    api.get(BALANCE, json=success(balance=amount, currency='USD'))
-
-
-def add_catalogue(api, available=((NEW_ID, NEW),), destination=None, direction_id=13755):
-    destination = destination or LONDON
-    api.get(AVAILABLE % direction_id, json=success(numbers=[dict(id=i, direction_id=direction_id, number=n)
-                                                            for i, n in available]))
-    api.get(COUNTRY, json=success(info=[destination]))
+ok = functools.partial(harness.ok, module)
+failed = functools.partial(harness.failed, module)
 
 
 # No-op and settings ----------------------------------------------------------------------------------------
