@@ -43,11 +43,11 @@ from ansible.module_utils.basic import AnsibleModule
 def main():
     """zadarma_numbers with the API work replaced by nothing: every entry comes back as it is."""
     module = AnsibleModule(dict(numbers=dict(type="list", elements="dict", required=True),
-                                fail_on_missing=dict(type="bool", default=True), user_id=dict(type="int")),
+                                fail_on_refusal=dict(type="bool", default=True), user_id=dict(type="int")),
                            supports_check_mode=True)
     numbers = [dict(number=e["number"], sip=e.get("sip_id"), status="on", stop_date="", caller_name=None,
                     test_mode=False, autoprolongation=True, changes=[]) for e in module.params["numbers"]]
-    module.exit_json(changed=False, numbers=numbers, missing=[], ordered=[], purchases=[], cost=0.0)
+    module.exit_json(changed=False, numbers=numbers, refused=[], ordered=[], purchases=[], cost=0.0)
 
 
 main()

@@ -219,10 +219,22 @@ def plan_settings(record, entry):
 class NumberEngine(object):
     """Fetch, compare and apply for a set of entries, with every read cached for the run."""
 
-    def __init__(self, zm):
+    def __init__(self, zm, fail_on_refusal=True):
         self.zm = zm
+        self.fail_on_refusal = fail_on_refusal
+        self.refused = {}  # entry index -> why the entry was refused (with fail_on_refusal false)
         self._cache = {}
         self.owned = read_owned(zm)
+
+    def attempt(self, index, plan, *args):
+        """Plan one entry; a refusal fails the module, or (fail_on_refusal false) sets the entry aside."""
+        try:
+            return plan(*args)
+        except ValueError as exc:
+            if self.fail_on_refusal:
+                self.zm.fail(str(exc))
+            self.refused[index] = str(exc)
+            return None
 
     def _read_once(self, key, method, params=None):
         if key not in self._cache:
@@ -270,27 +282,31 @@ class NumberEngine(object):
         """Give every present entry an owned number (adopted) or an order. Returns {entry index: order Write}."""
         orders, taken = {}, set(self.owned)
         adopted = set(entry.number for entry in entries if entry.number)  # never adopt a number listed elsewhere
-        self.missing = []
         for index, entry in enumerate(entries):
-            if entry.state == 'absent' or (entry.number and entry.number in self.owned):
-                continue
-            if entry.order['direction_id'] is None:
-                self.missing.append(entry.number)
-                continue
-            destination = self.destination_for(entry)
-            if entry.number is None:
-                owned = sorted((r for n, r in self.owned.items() if n not in adopted and entry.adoptable(r, destination)),
-                               key=lambda r: (r['sip'] != entry.sip_id, r['number']))  # routed to the target first
-                if owned:
-                    entry.number = owned[0]['number']
-                    adopted.add(entry.number)
-                    continue
-            free = [c for c in self.available(destination['id'], entry.number or entry.mask) if c['number'] not in taken]
-            order = self.plan_order(entry, destination, free)
-            taken.add(order.number)
-            entry.number = order.number
-            orders[index] = order
+            if entry.state == 'present' and not (entry.number and entry.number in self.owned):
+                order = self.attempt(index, self.plan_entry_order, entry, taken, adopted)
+                if order is not None:
+                    taken.add(order.number)
+                    orders[index] = order
         return orders
+
+    def plan_entry_order(self, entry, taken, adopted):
+        """The order for an entry whose number is not owned, or None when it adopts an owned one."""
+        if entry.order['direction_id'] is None:
+            raise ValueError('%s: %s is not owned by this account, and there is no direction_id to order it'
+                             % (entry._opt('number'), entry.number))
+        destination = self.destination_for(entry)
+        if entry.number is None:
+            owned = sorted((r for n, r in self.owned.items() if n not in adopted and entry.adoptable(r, destination)),
+                           key=lambda r: (r['sip'] != entry.sip_id, r['number']))  # routed to the target first
+            if owned:
+                entry.number = owned[0]['number']
+                adopted.add(entry.number)
+                return None
+        free = [c for c in self.available(destination['id'], entry.number or entry.mask) if c['number'] not in taken]
+        order = self.plan_order(entry, destination, free)
+        entry.number = order.number
+        return order
 
     def destination_for(self, entry):
         """The entry's destination. Its country comes from the entry, else from a number's country code."""
@@ -333,13 +349,14 @@ class NumberEngine(object):
         return write
 
     def settings_plan(self, entries, orders):
-        """[(entry, record before, writes, record after)] for every entry that has (or will have) a number."""
+        """[(index, entry, record before, writes, record after)] for every entry that has (or will have) a number."""
         plan = []
         for index, entry in enumerate(entries):
             record = self.owned.get(entry.number) or (provisional_record(orders[index]) if index in orders else None)
-            if record is not None:
-                writes, after = plan_settings(record, entry)
-                plan.append((entry, record, writes, after))
+            if record is not None and index not in self.refused:
+                planned = self.attempt(index, plan_settings, record, entry)
+                if planned is not None:
+                    plan.append((index, entry, record) + planned)
         return plan
 
     def _check_guards(self, entry, destination):
@@ -368,16 +385,12 @@ class NumberEngine(object):
                              % (entry._opt('documents_group_id'), group_id, destination['id'], destination['name'],
                                 '; '.join(unmet), destination['id']))
 
-    def check_sip_targets(self, entries_and_writes):
-        wanted = set(entry.sip_id for entry, writes in entries_and_writes
-                     if entry.sip_id and entry.sip_kind == 'sip_id' and
-                     any(w.method == 'direct_numbers/set_sip_id' for w in writes))
-        if wanted:
-            unknown = sorted(wanted - self.sip_ids())
-            if unknown:
-                labels = [entry._opt('sip_id') for entry, writes in entries_and_writes if entry.sip_id in unknown]
+    def check_sip_target(self, entry, writes):
+        """A 5-digit SIP id that the entry routes to must be a SIP of the account (the SIP list is read once)."""
+        if entry.sip_id and entry.sip_kind == 'sip_id' and any(w.method == 'direct_numbers/set_sip_id' for w in writes):
+            if entry.sip_id not in self.sip_ids():
                 raise ValueError('%s: SIP id %s is not a SIP of this account (see GET /v1/sip/); use one of: %s'
-                                 % (', '.join(labels), ', '.join(unknown), ', '.join(sorted(self.sip_ids())) or 'none'))
+                                 % (entry._opt('sip_id'), entry.sip_id, ', '.join(sorted(self.sip_ids())) or 'none'))
 
     def check_balance(self, writes):
         cost = round(sum(w.cost or 0.0 for w in writes), 2)
@@ -400,16 +413,20 @@ def provisional_record(order_write):
                 currency=destination['currency'], channels=None, minutes=None, type='order')
 
 
-def reconcile(zm, entries, fail_on_missing=True):
-    """The whole flow for validated entries; every check runs before the first write. Returns the result."""
-    engine = NumberEngine(zm)
-    orders = zm.check(engine.plan_orders, entries)
-    if engine.missing and fail_on_missing:
-        zm.fail('not owned by this account, and no direction_id to order: %s' % ', '.join(engine.missing),
-                missing=engine.missing)
-    plan = zm.check(engine.settings_plan, entries, orders)
-    zm.check(engine.check_sip_targets, [(entry, writes) for entry, before, writes, after in plan])
-    money = list(orders.values()) + [w for p in plan for w in p[2] if w.cost]
+def reconcile(zm, entries, fail_on_refusal=True):
+    """The whole flow for validated entries; every check runs before the first write. Returns the result.
+
+    An entry refused by a check (not owned and nothing to order it with, not available, a cost guard, the
+    documents, a SIP id, its settings) fails the module, or with fail_on_refusal false is left out and reported.
+    """
+    engine = NumberEngine(zm, fail_on_refusal)
+    orders = engine.plan_orders(entries)
+    plan = engine.settings_plan(entries, orders)
+    for index, entry, record, writes, after in plan:
+        engine.attempt(index, engine.check_sip_target, entry, writes)
+    plan = [item for item in plan if item[0] not in engine.refused]
+    orders = dict((index, order) for index, order in orders.items() if index not in engine.refused)
+    money = list(orders.values()) + [w for p in plan for w in p[3] if w.cost]
     if zm.user_id is not None and money:
         zm.fail('user_id: the API cannot list a sub-account\'s numbers (GET /v1/direct_numbers/ takes no user_id), '
                 'so a number ordered or prolonged for user %d could not be found again and a re-run would pay twice. '
@@ -420,11 +437,11 @@ def reconcile(zm, entries, fail_on_missing=True):
     zm.apply(list(orders.values()))
     if orders and not zm.check_mode:
         engine.owned = read_owned(zm)  # the bought numbers as the API now reports them
-        plan = zm.check(engine.settings_plan, entries, orders)
+        plan = [p for p in engine.settings_plan(entries, orders) if p[0] not in engine.refused]
     ordered = dict((w.number, w) for w in orders.values())
     purchases = [dict(w.describe(), number=n, action='order') for n, w in ordered.items()]
     numbers, before, after = [], {}, {}
-    for entry, record, writes, after_record in plan:
+    for index, entry, record, writes, after_record in plan:
         for write, response in zip(writes, zm.apply(writes)):
             if response and response.get('stop_date'):
                 after_record['stop_date'] = response['stop_date']  # the API's word on a prolongation
@@ -437,5 +454,6 @@ def reconcile(zm, entries, fail_on_missing=True):
             before[entry.number] = {} if entry.number in ordered else managed(record)
             after[entry.number] = managed(after_record)
         numbers.append(dict(after_record, changes=[w.summary for w in writes]))
-    return dict(numbers=numbers, ordered=sorted(ordered), missing=engine.missing, purchases=purchases,
+    refused = [dict(index=index, number=entries[index].number, msg=msg) for index, msg in sorted(engine.refused.items())]
+    return dict(numbers=numbers, ordered=sorted(ordered), refused=refused, purchases=purchases,
                 cost=round(sum(p['cost'] for p in purchases), 2), before=before, after=after)

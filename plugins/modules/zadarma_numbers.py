@@ -90,11 +90,15 @@ options:
       max_monthly_fee:
         description: Refuse to order above this monthly fee.
         type: float
-  fail_on_missing:
+  fail_on_refusal:
     description:
-      - Whether an entry whose number is not owned, and that has no O(numbers[].direction_id) to order it,
-        fails the task before any write.
-      - With V(false) such numbers are skipped and listed in RV(missing); the other entries are applied.
+      - Whether an entry refused by its checks fails the task before any write. An entry is refused when its
+        number is not owned and it has no O(numbers[].direction_id) to order it, the number is not available,
+        a cost guard or the documents group's validity forbids the order, its SIP id is not on the account, or
+        its settings cannot be applied (such as O(numbers[].test_mode) on a number routed nowhere).
+      - With V(false) refused entries are left out and listed in RV(refused), and the other entries are applied.
+        Roles use this to fail only the inventory host an entry belongs to.
+      - A balance that cannot pay for every purchase always fails the task, before any write.
     type: bool
     default: true
 notes:
@@ -153,7 +157,7 @@ numbers:
   description:
     - Every entry's number after the run (predicted in check mode), in the order of O(numbers), with the
       keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info) and C(changes). Entries listed in
-      RV(missing) are left out.
+      RV(refused) are left out.
   returned: always
   type: list
   elements: dict
@@ -165,12 +169,12 @@ ordered:
   type: list
   elements: str
   sample: ["442030000000"]
-missing:
-  description: Numbers not owned and not orderable (only with O(fail_on_missing=false)).
+refused:
+  description: The entries left out by O(fail_on_refusal=false), each with its index in O(numbers), its number and why.
   returned: always
   type: list
-  elements: str
-  sample: []
+  elements: dict
+  sample: [{"index": 3, "number": "4930999999", "msg": "numbers[3].number: 4930999999 is not owned by this account, and there is no direction_id to order it"}]
 purchases:
   description: What was bought or paid (in check mode, what would be), with its cost.
   returned: always
@@ -216,13 +220,13 @@ def main():
     entry_options.update(ORDER_OPTIONS)
     zm = ZadarmaModule(dict(
         numbers=dict(type='list', elements='dict', required=True, options=entry_options),
-        fail_on_missing=dict(type='bool', default=True),
+        fail_on_refusal=dict(type='bool', default=True),
     ), user_id=True)
     entries = zm.check(entries_from, zm.params['numbers'])
 
-    outcome = reconcile(zm, entries, fail_on_missing=zm.params['fail_on_missing'])
+    outcome = reconcile(zm, entries, fail_on_refusal=zm.params['fail_on_refusal'])
     zm.exit(before=outcome['before'] or None, after=outcome['after'] or None,
-            numbers=outcome['numbers'], ordered=outcome['ordered'], missing=outcome['missing'],
+            numbers=outcome['numbers'], ordered=outcome['ordered'], refused=outcome['refused'],
             purchases=outcome['purchases'], cost=outcome['cost'])
 
 

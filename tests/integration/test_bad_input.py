@@ -81,7 +81,7 @@ REMOTE_CASES = [
     ("zadarma_number", dict(number="49301000000", direction_id=3766, country="DE"),
      "documents_group_id: documents group 0 does not satisfy destination 3766 (Berlin): documents not uploaded (passport)"),
     ("zadarma_number", dict(number="442030000001", direction_id=99), "direction_id: destination 99 was not found"),
-    ("zadarma_number", dict(number="4930999999"), "not owned by this account, and no direction_id to order"),
+    ("zadarma_number", dict(number="4930999999"), "number: 4930999999 is not owned by this account, and there is no direction_id"),
     ("zadarma_number_info", dict(number="4930999999"), "number: 4930999999 is not owned by this account"),
 ]
 

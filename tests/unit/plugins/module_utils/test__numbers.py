@@ -428,6 +428,9 @@ class FakeZm(object):
         self.reads.append((method, params))
         return self.answers[method]
 
+    def fail(self, msg, **_result):
+        raise ValueError(msg)  # the engine refuses an entry: with fail_on_refusal, the module fails
+
 
 def owned_item(number, sip, **changes):
     return dict(LIST_ITEM, number=number, sip=sip, **changes)
@@ -454,23 +457,25 @@ def test_engine_owned_numbers_need_no_other_read():
     engine = NumberEngine(zm)
     entries = [entry(sip_id='00001')]
     assert engine.plan_orders(entries) == {}
-    assert engine.missing == []
+    assert engine.refused == {}
     assert zm.reads == [('direct_numbers', None)]
 
 
 def test_engine_missing_without_direction():
     zm = FakeZm([LIST_ITEM])
-    engine = NumberEngine(zm)
+    with pytest.raises(ValueError, match='number: 442030000042 is not owned by this account, and there is no direction_id'):
+        NumberEngine(zm).plan_orders([entry(number='442030000042'), entry(number='442037691880')])
+    engine = NumberEngine(zm, fail_on_refusal=False)  # set aside instead
     assert engine.plan_orders([entry(number='442030000042'), entry(number='442037691880')]) == {}
-    assert engine.missing == ['442030000042']
-    assert len(zm.reads) == 1
+    assert list(engine.refused) == [0] and 'not owned' in engine.refused[0]
+    assert len(zm.reads) == 2  # one list read per engine
 
 
 def test_engine_absent_never_orders():
     zm = FakeZm([])
     engine = NumberEngine(zm)
     assert engine.plan_orders([entry(state='absent', direction_id=13755)]) == {}
-    assert engine.missing == [] and len(zm.reads) == 1
+    assert engine.refused == {} and len(zm.reads) == 1
 
 
 def test_engine_orders_the_number_with_its_cost():
@@ -628,10 +633,10 @@ def test_engine_sip_targets_checked_only_when_routed_to_an_account_sip():
     zm = FakeZm([LIST_ITEM], london_answers())
     engine = NumberEngine(zm)
     ok_entry, uri_entry, same = entry(sip_id='00002'), entry(sip_id='pbx@sip.example.com'), entry(sip_id='00001')
-    engine.check_sip_targets([(uri_entry, plan_settings(record(), uri_entry)[0]),
-                              (same, plan_settings(record(), same)[0])])
+    engine.check_sip_target(uri_entry, plan_settings(record(), uri_entry)[0])
+    engine.check_sip_target(same, plan_settings(record(), same)[0])
     assert ('sip', None) not in zm.reads
-    engine.check_sip_targets([(ok_entry, plan_settings(record(), ok_entry)[0])])
+    engine.check_sip_target(ok_entry, plan_settings(record(), ok_entry)[0])
     assert zm.reads.count(('sip', None)) == 1
 
 
@@ -640,7 +645,7 @@ def test_engine_sip_target_unknown():
     engine = NumberEngine(zm)
     bad = Entry(params(number='442037691880', sip_id='00009'), 'numbers[1]')
     with pytest.raises(ValueError) as caught:
-        engine.check_sip_targets([(bad, plan_settings(record(), bad)[0])])
+        engine.check_sip_target(bad, plan_settings(record(), bad)[0])
     assert str(caught.value) == ('numbers[1].sip_id: SIP id 00009 is not a SIP of this account (see GET /v1/sip/); '
                                  'use one of: 00001, 00002')
 
@@ -670,7 +675,7 @@ def test_provisional_record_of_an_order():
     e = entry(number='442030000042', direction_id=13755, country='GB', sip_id='00002', period='3month')
     orders = engine.plan_orders([e])
     plan_ = engine.settings_plan([e], orders)
-    (_entry, before, writes, after), = plan_
+    (_index, _entry, before, writes, after), = plan_
     assert before['type'] == 'order' and before['sip'] is None and before['monthly_fee'] == 2.0
     stop = datetime.datetime.strptime(before['stop_date'], nums.API_DATETIME)
     start = datetime.datetime.strptime(before['start_date'], nums.API_DATETIME)

@@ -127,8 +127,7 @@ def test_bad_input_sends_nothing(api, args, message):
 def test_not_owned_without_direction_id_fails_after_one_read(api):
     add_list(api, RECEPTION)
     result = failed(dict(number=NEW, sip_id='00001'))
-    assert result['msg'] == 'not owned by this account, and no direction_id to order: %s' % NEW
-    assert result['missing'] == [NEW]
+    assert result['msg'] == 'number: %s is not owned by this account, and there is no direction_id to order it' % NEW
     assert len(api.calls) == 1
 
 

@@ -42,7 +42,7 @@ def test_noop_set_is_one_read(api):
     assert result['changed'] is False and 'diff' not in result
     assert [n['number'] for n in result['numbers']] == ['442037691880', '12125550199']
     assert all(n['changes'] == [] for n in result['numbers'])
-    assert result['ordered'] == [] and result['missing'] == [] and result['purchases'] == [] and result['cost'] == 0
+    assert result['ordered'] == [] and result['refused'] == [] and result['purchases'] == [] and result['cost'] == 0
 
 
 def test_changes_in_entry_order_with_one_sip_read(api):
@@ -116,16 +116,18 @@ def test_nothing_is_written_unless_every_entry_passes(api):
 def test_missing_fails_before_any_write(api):
     add_list(api, RECEPTION)
     result = failed(dict(numbers=[entry('442037691880', caller_name='Desk'), entry(NEW, sip_id='00001')]))
-    assert result['msg'] == 'not owned by this account, and no direction_id to order: %s' % NEW
+    assert result['msg'] == ('numbers[1].number: %s is not owned by this account, and there is no direction_id to '
+                             'order it' % NEW)
     assert len(api.calls) == 1
 
 
-def test_missing_skipped_with_fail_on_missing_false(api):
+def test_refused_entries_skipped_with_fail_on_refusal_false(api):
     add_list(api, RECEPTION)
     api.put(SET_CALLER, json=success())
-    result = ok(dict(fail_on_missing=False, numbers=[entry(NEW, sip_id='00001'), entry('442037691880',
+    result = ok(dict(fail_on_refusal=False, numbers=[entry(NEW, sip_id='00001'), entry('442037691880',
                                                                                        caller_name='Desk')]))
-    assert result['missing'] == [NEW]
+    assert result['refused'] == [dict(index=0, number=NEW, msg='numbers[0].number: %s is not owned by this account, '
+                                                              'and there is no direction_id to order it' % NEW)]
     assert [n['number'] for n in result['numbers']] == ['442037691880']
     assert writes(api) == [('PUT', '/v1/direct_numbers/set_caller_name/', dict(number='442037691880', type='common',
                                                                                caller_name='Desk'))]
@@ -232,3 +234,16 @@ def test_user_id_rerun_does_not_buy_again(api):
     api.put(SET_SIP, json=success())
     run(dict(user_id=1001, numbers=[spec]))
     assert [path for _m, path, _p in writes(api)].count('/v1/direct_numbers/order/') == 0
+
+
+def test_a_refused_entry_does_not_stop_the_others(api):
+    add_list(api, RECEPTION, US)
+    add_sips(api)
+    api.put(SET_SIP, json=success())
+    result = ok(dict(fail_on_refusal=False, numbers=[entry('442037691880', sip_id='00009'),
+                                                     entry('12125550199', sip_id='00002')]))
+    assert [r['index'] for r in result['refused']] == [0]
+    assert result['refused'][0]['msg'].startswith('numbers[0].sip_id: SIP id 00009 is not a SIP of this account')
+    assert writes(api) == [('PUT', '/v1/direct_numbers/set_sip_id/', dict(number='12125550199', type='common',
+                                                                          sip_id='00002'))]
+    assert [n['number'] for n in result['numbers']] == ['12125550199']
