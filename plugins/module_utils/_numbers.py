@@ -219,10 +219,10 @@ def plan_settings(record, entry):
 class NumberEngine(object):
     """Fetch, compare and apply for a set of entries, with every read cached for the run."""
 
-    def __init__(self, zm, fail_on_refusal=True):
+    def __init__(self, zm, fail_on_refusal=True, refused=None):
         self.zm = zm
         self.fail_on_refusal = fail_on_refusal
-        self.refused = {}  # entry index -> why the entry was refused (with fail_on_refusal false)
+        self.refused = dict(refused or {})  # entry index -> why the entry was refused (with fail_on_refusal false)
         self._cache = {}
         self.owned = read_owned(zm)
 
@@ -281,9 +281,9 @@ class NumberEngine(object):
     def plan_orders(self, entries):
         """Give every present entry an owned number (adopted) or an order. Returns {entry index: order Write}."""
         orders, taken = {}, set(self.owned)
-        adopted = set(entry.number for entry in entries if entry.number)  # never adopt a number listed elsewhere
+        adopted = set(entry.number for entry in entries if entry and entry.number)  # never adopt one listed elsewhere
         for index, entry in enumerate(entries):
-            if entry.state == 'present' and not (entry.number and entry.number in self.owned):
+            if entry is not None and entry.state == 'present' and not (entry.number and entry.number in self.owned):
                 order = self.attempt(index, self.plan_entry_order, entry, taken, adopted)
                 if order is not None:
                     taken.add(order.number)
@@ -352,8 +352,10 @@ class NumberEngine(object):
         """[(index, entry, record before, writes, record after)] for every entry that has (or will have) a number."""
         plan = []
         for index, entry in enumerate(entries):
+            if entry is None or index in self.refused:
+                continue
             record = self.owned.get(entry.number) or (provisional_record(orders[index]) if index in orders else None)
-            if record is not None and index not in self.refused:
+            if record is not None:
                 planned = self.attempt(index, plan_settings, record, entry)
                 if planned is not None:
                     plan.append((index, entry, record) + planned)
@@ -413,13 +415,13 @@ def provisional_record(order_write):
                 currency=destination['currency'], channels=None, minutes=None, type='order')
 
 
-def reconcile(zm, entries, fail_on_refusal=True):
+def reconcile(zm, entries, fail_on_refusal=True, refused=None):
     """The whole flow for validated entries; every check runs before the first write. Returns the result.
 
     An entry refused by a check (not owned and nothing to order it with, not available, a cost guard, the
     documents, a SIP id, its settings) fails the module, or with fail_on_refusal false is left out and reported.
     """
-    engine = NumberEngine(zm, fail_on_refusal)
+    engine = NumberEngine(zm, fail_on_refusal, dict((i, why) for i, (_number, why) in (refused or {}).items()))
     orders = engine.plan_orders(entries)
     plan = engine.settings_plan(entries, orders)
     for index, entry, record, writes, after in plan:
@@ -454,6 +456,8 @@ def reconcile(zm, entries, fail_on_refusal=True):
             before[entry.number] = {} if entry.number in ordered else managed(record)
             after[entry.number] = managed(after_record)
         numbers.append(dict(after_record, changes=[w.summary for w in writes]))
-    refused = [dict(index=index, number=entries[index].number, msg=msg) for index, msg in sorted(engine.refused.items())]
+    numbers_of = dict((i, number) for i, (number, _why) in (refused or {}).items())
+    refused = [dict(index=index, number=entries[index].number if entries[index] else numbers_of[index], msg=msg)
+               for index, msg in sorted(engine.refused.items())]
     return dict(numbers=numbers, ordered=sorted(ordered), refused=refused, purchases=purchases,
                 cost=round(sum(p['cost'] for p in purchases), 2), before=before, after=after)

@@ -197,17 +197,28 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import 
 )
 
 
-def entries_from(params):
-    """Validate every entry, then refuse a number listed twice (two desired states for one number)."""
-    entries, seen = [], {}
+def entries_from(params, fail_on_refusal):
+    """Validate every entry locally; refuse a number listed twice (two desired states for one number).
+
+    Returns the entries (None where one was refused) and {index: (number, why)} of the refused ones.
+    With fail_on_refusal, the first invalid entry fails the module before any request.
+    """
+    entries, refused, seen = [], {}, {}
     for index, item in enumerate(params):
-        entry = Entry(item, 'numbers[%d]' % index, item['state'])
-        if entry.number in seen:
-            raise ValueError('numbers[%d].number: %s is already listed at numbers[%d]' % (index, entry.number, seen[entry.number]))
-        if entry.number:
+        try:
+            entry = Entry(item, 'numbers[%d]' % index, item['state'])
+            if entry.number in seen:
+                raise ValueError('numbers[%d].number: %s is already listed at numbers[%d]'
+                                 % (index, entry.number, seen[entry.number]))
+        except ValueError as exc:
+            if fail_on_refusal:
+                raise
+            refused[index] = (item.get('number'), str(exc))
+            entry = None
+        if entry is not None and entry.number:
             seen[entry.number] = index
         entries.append(entry)
-    return entries
+    return entries, refused
 
 
 def main():
@@ -222,9 +233,9 @@ def main():
         numbers=dict(type='list', elements='dict', required=True, options=entry_options),
         fail_on_refusal=dict(type='bool', default=True),
     ), user_id=True)
-    entries = zm.check(entries_from, zm.params['numbers'])
+    entries, refused = zm.check(entries_from, zm.params['numbers'], zm.params['fail_on_refusal'])
 
-    outcome = reconcile(zm, entries, fail_on_refusal=zm.params['fail_on_refusal'])
+    outcome = reconcile(zm, entries, fail_on_refusal=zm.params['fail_on_refusal'], refused=refused)
     zm.exit(before=outcome['before'] or None, after=outcome['after'] or None,
             numbers=outcome['numbers'], ordered=outcome['ordered'], refused=outcome['refused'],
             purchases=outcome['purchases'], cost=outcome['cost'])

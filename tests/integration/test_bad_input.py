@@ -139,3 +139,55 @@ def test_bad_input_fails_naming_the_option_and_writes_nothing(cases, local, simu
 
 def test_the_table_is_large_enough():
     assert len(LOCAL_CASES) + len(REMOTE_CASES) >= 40
+
+
+# Roles: every host below is wrong in one way; each must fail alone, naming the variable, and nothing is written.
+ROUTING_HOSTS = {
+    "r_number": ([dict(number="abc", sip_id="00001")], "number: 'abc' is not a phone number"),
+    "r_sip": ([dict(number="442030000101", sip_id="pbx@")], "sip_id: 'pbx@' is neither"),
+    "r_caller": ([dict(number="442030000102", caller_name="Ünicode")], "caller_name: 'Ünicode' must be"),
+    "r_date": ([dict(number="442030000103", paid_until="2027-02-30")], "paid_until: '2027-02-30' is not a date"),
+    "r_no_number": ([dict(sip_id="00001")], "missing required arguments: number"),
+    "r_unknown": ([dict(number="442030000104", colour="red")], "colour"),
+    "r_bool": ([dict(number="442030000105", test_mode="maybe")], "test_mode"),
+    "r_not_owned": ([dict(number="442030000106", sip_id="00001")], "number: 442030000106 is not owned by this account"),
+}
+ORDERING_HOSTS = {
+    "o_country": (dict(number_order_country="Germany"), "country: 'GERMANY' is not an ISO 3166-1 alpha-2"),
+    "o_destination": (dict(number_order_destination="Atlantis"), "Atlantis is not a destination of GB"),
+    "o_negative_guard": (dict(number_order_max_monthly_fee=-1), "number_order_max_monthly_fee: must not be negative"),
+    "o_text_guard": (dict(number_order_max_connect_fee="cheap"), "number_order_max_connect_fee"),
+    "o_sip": (dict(number_order_sip_id="pbx@"), "number_order_sip_id: 'pbx@' is neither"),
+    "o_period": (dict(number_order_period="week"), "number_order_period must be one of"),
+    "o_file": (dict(number_order_documents=[dict(path="missing.pdf", document_type="passport")]),
+               "document file(s) not found"),
+    "o_no_target": (dict(number_order_sip_id=None), "set number_order_sip_id"),
+    "o_caller": (dict(number_order_caller_name="x" * 31), "number_order_caller_name: "),
+    "o_guard": (dict(number_order_max_monthly_fee=1), "number_order_max_monthly_fee: the monthly fee of London is 2.00"),
+}
+
+
+@pytest.mark.parametrize("role", ["number_routing", "number_order"])
+def test_bad_role_input_fails_only_that_host_naming_the_variable(role, simulator, tmp_path):
+    if role == "number_routing":
+        hosts = dict((name, {"zadarma_numbers": numbers}) for name, (numbers, _text) in ROUTING_HOSTS.items())
+        expected = dict((name, text) for name, (_numbers, text) in ROUTING_HOSTS.items())
+    else:
+        base = dict(number_order_country="GB", number_order_destination="London", number_order_sip_id="00002")
+        hosts = dict((name, dict(base, **changes)) for name, (changes, _text) in ORDERING_HOSTS.items())
+        expected = dict((name, text) for name, (_changes, text) in ORDERING_HOSTS.items())
+    path = tmp_path / "role.yml"
+    path.write_text(json.dumps([{"name": "Bad role input", "hosts": "all", "gather_facts": False,
+                                 "roles": ["zadarma.telephony." + role]}]))
+
+    rc, output = run_playbook(path, simulator, inventory={"all": {"hosts": hosts}}, verbosity=1)
+
+    assert rc != 0
+    for host, text in expected.items():
+        lines = [line for line in output.splitlines() if line.startswith("fatal: [%s]" % host)]
+        assert lines and text in lines[0], "%s: expected %r in %s" % (host, text, lines or output_tail(output, 60))
+    assert simulator.writes() == []
+
+
+def test_the_role_tables_count_towards_the_forty():
+    assert len(LOCAL_CASES) + len(REMOTE_CASES) + len(ROUTING_HOSTS) + len(ORDERING_HOSTS) >= 40
