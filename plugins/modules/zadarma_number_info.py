@@ -16,6 +16,8 @@ description:
     destinations (cities) with their fees and document requirements; O(direction_id) without O(country)
     returns the numbers available to order in that destination.
   - Each selector costs one request; an empty result is an empty list, not an error.
+  - O(user_id) is accepted like in every module of the collection (so that C(module_defaults) can set it for the
+    whole group), but none of the methods this module calls takes it, so it reads the account of the API key.
 author: zadarma.telephony contributors (@zadarma)
 options:
   number:
@@ -53,6 +55,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - zadarma.telephony.auth
+  - zadarma.telephony.auth.user_id
 attributes:
   action_group:
     support: full
@@ -258,7 +261,7 @@ def main():
         mask=dict(type='str'),
         language=dict(type='str'),
         balance=dict(type='bool', default=False),
-    ), mutually_exclusive=[('number', 'country'), ('number', 'direction_id'), ('number', 'countries')])
+    ), user_id=True, mutually_exclusive=[('number', 'country'), ('number', 'direction_id'), ('number', 'countries')])
     p = zm.params
     number = zm.check(check_number, p['number']) if p['number'] else None
     country = zm.check(check_country, p['country']) if p['country'] else None

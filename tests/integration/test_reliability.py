@@ -209,11 +209,15 @@ def test_two_concurrent_orders_of_one_number_buy_it_once(simulator, tmp_path):
 WRONG_SECRET = "wrong-secret-must-not-show-7d1c"
 
 
+PERSON = dict(email="anna@example.com", salutation="MS", first_name="Anna", last_name="Schmidt", country="DE",
+              city="Berlin", address="Unter den Linden 5", zip_code="10117", street="Unter den Linden",
+              building_number="5", phone="4930123456", type_of_id="PASSPORT", id_number="PIIROLE554433",
+              date_of_birth="1985-04-12")
 MODULE_CALLS = {
     "zadarma_number_info": dict(),
     "zadarma_number": dict(number=OWNED, sip_id="00002"),
     "zadarma_numbers": dict(numbers=[dict(number=OWNED, sip_id="00002")]),
-    "zadarma_document_group": dict(group_id=0, city="Hamburg"),
+    "zadarma_document_group": dict(PERSON, group_id=0),
     "zadarma_document_file": dict(group_id=0, document_type="passport", path="{{ playbook_dir }}/passport.pdf"),
 }
 ROLES = ("number_routing", "number_order")
@@ -237,8 +241,10 @@ def secrets_run(simulator, tmp_path, what, failure):
     path = tmp_path / "secrets.yml"
     path.write_text(json.dumps([play]))
     inventory = {"all": {"hosts": {"office_a": {
-        "zadarma_numbers": [{"number": OWNED, "sip_id": "00002"}], "number_order_country": "GB",
-        "number_order_destination": "London", "number_order_sip_id": "00003"}}}}
+        "zadarma_numbers": [{"number": OWNED, "sip_id": "00002"}], "number_order_country": "DE",
+        "number_order_destination": "Berlin", "number_order_sip_id": "00003",
+        "number_order_documents_group": PERSON, "number_order_documents": [
+            {"path": str(tmp_path / "passport.pdf"), "document_type": "passport"}]}}}}
     settings = FAILURES[failure] or {}
     if "fault" in settings:
         simulator.fault(**settings["fault"])
@@ -252,6 +258,7 @@ def test_no_secret_in_any_output_at_vvvv(simulator, tmp_path, what, failure):
 
     assert (rc == 0) == (failure == "success"), output_tail(output)
     assert WRONG_SECRET not in output and simulator.api_secret not in output
+    assert PERSON["id_number"] not in output and PERSON["date_of_birth"] not in output
     assert not re.search(r"Authorization", output), "an Authorization header is shown"
     if failure == "wrong-secret":
         assert "authorization failed (HTTP 401" in output
