@@ -455,7 +455,7 @@ def reconcile(zm, entries, fail_on_refusal=True, refused=None):
         if writes or entry.number in ordered:
             before[entry.number] = {} if entry.number in ordered else managed(record)
             after[entry.number] = managed(after_record)
-        numbers.append(dict(after_record, changes=[w.summary for w in writes]))
+        numbers.append(dict(after_record, index=index, changes=[w.summary for w in writes]))
     numbers_of = dict((i, number) for i, (number, _why) in (refused or {}).items())
     refused = [dict(index=index, number=entries[index].number if entries[index] else numbers_of[index], msg=msg)
                for index, msg in sorted(engine.refused.items())]

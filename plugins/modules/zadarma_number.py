@@ -251,7 +251,7 @@ def main():
     outcome = reconcile(zm, [entry])
     result = dict(ordered=bool(outcome['ordered']), purchases=outcome['purchases'], cost=outcome['cost'])
     if outcome['numbers']:
-        result['number'] = outcome['numbers'][0]
+        result['number'] = dict((k, v) for k, v in outcome['numbers'][0].items() if k != 'index')
     if entry.state == 'absent':
         if outcome['numbers']:
             result['lapses_at'] = result['number']['stop_date']

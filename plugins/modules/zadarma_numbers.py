@@ -156,13 +156,13 @@ RETURN = r'''
 numbers:
   description:
     - Every entry's number after the run (predicted in check mode), in the order of O(numbers), with the
-      keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info) and C(changes). Entries listed in
-      RV(refused) are left out.
+      keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info), C(changes) (what was or would be
+      changed) and C(index) (the entry's position in O(numbers)). Entries listed in RV(refused) are left out.
   returned: always
   type: list
   elements: dict
   sample: [{"number": "442037691880", "sip": "00001", "caller_name": "Reception", "autoprolongation": true,
-            "test_mode": false, "status": "on", "stop_date": "2026-12-22 10:00:00", "changes": []}]
+            "test_mode": false, "status": "on", "stop_date": "2026-12-22 10:00:00", "index": 0, "changes": []}]
 ordered:
   description: The numbers bought (in check mode, that would be bought).
   returned: always

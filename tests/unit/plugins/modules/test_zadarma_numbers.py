@@ -246,4 +246,4 @@ def test_a_refused_entry_does_not_stop_the_others(api):
     assert result['refused'][0]['msg'].startswith('numbers[0].sip_id: SIP id 00009 is not a SIP of this account')
     assert writes(api) == [('PUT', '/v1/direct_numbers/set_sip_id/', dict(number='12125550199', type='common',
                                                                           sip_id='00002'))]
-    assert [n['number'] for n in result['numbers']] == ['12125550199']
+    assert [(n['number'], n['index']) for n in result['numbers']] == [('12125550199', 1)]
