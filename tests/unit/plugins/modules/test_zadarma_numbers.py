@@ -126,8 +126,8 @@ def test_refused_entries_skipped_with_fail_on_refusal_false(api):
     api.put(SET_CALLER, json=success())
     result = ok(dict(fail_on_refusal=False, numbers=[entry(NEW, sip_id='00001'), entry('442037691880',
                                                                                        caller_name='Desk')]))
-    assert result['refused'] == [dict(index=0, number=NEW, msg='numbers[0].number: %s is not owned by this account, '
-                                                              'and there is no direction_id to order it' % NEW)]
+    why = 'numbers[0].number: %s is not owned by this account, and there is no direction_id to order it' % NEW
+    assert result['refused'] == [dict(index=0, number=NEW, msg=why)]
     assert [n['number'] for n in result['numbers']] == ['442037691880']
     assert writes(api) == [('PUT', '/v1/direct_numbers/set_caller_name/', dict(number='442037691880', type='common',
                                                                                caller_name='Desk'))]
