@@ -18,22 +18,14 @@ description:
   - The API can neither delete nor replace an uploaded file; O(force=true) uploads another copy.
 author: zadarma.telephony contributors (@zadarma)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - zadarma.telephony.attributes
   - zadarma.telephony.auth
   - zadarma.telephony.auth.user_id
 attributes:
-  action_group:
-    support: full
-    membership: [zadarma.telephony.zadarma]
   check_mode:
-    support: full
     details: Checks the file and reads the group's files; nothing is uploaded.
   diff_mode:
-    support: full
     details: Shows the group's files with this name and type, before and after.
-  platform:
-    platforms: all
 options:
   group_id:
     description:

@@ -24,22 +24,14 @@ description:
     verification errors the API reports for the group.
 author: zadarma.telephony contributors (@zadarma)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - zadarma.telephony.attributes
   - zadarma.telephony.auth
   - zadarma.telephony.auth.user_id
 attributes:
-  action_group:
-    support: full
-    membership: [zadarma.telephony.zadarma]
   check_mode:
-    support: full
     details: Reads the current state and reports what would change; no write is sent.
   diff_mode:
-    support: full
     details: Shows the options that are set, before and after. O(id_number) and O(date_of_birth) never appear.
-  platform:
-    platforms: all
 options:
   group_id:
     description:

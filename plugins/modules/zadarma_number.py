@@ -105,21 +105,12 @@ notes:
     sub-account but cannot list a sub-account's numbers, so a re-run could not find the number bought and
     would pay again. Use the sub-account's own API key for that.
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - zadarma.telephony.attributes
   - zadarma.telephony.auth
   - zadarma.telephony.auth.user_id
 attributes:
-  action_group:
-    support: full
-    membership: [zadarma.telephony.zadarma]
   check_mode:
-    support: full
     details: Reports what would be bought or paid, with its cost, and sends no write request.
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
 seealso:
   - module: zadarma.telephony.zadarma_numbers
   - module: zadarma.telephony.zadarma_number_info

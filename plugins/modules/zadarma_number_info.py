@@ -52,22 +52,14 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - zadarma.telephony.attributes.info_module
   - zadarma.telephony.auth
   - zadarma.telephony.auth.user_id
 attributes:
-  action_group:
-    support: full
-    membership: [zadarma.telephony.zadarma]
   check_mode:
-    support: full
     details: Reads only, in check mode as in a normal run.
   diff_mode:
-    support: N/A
     details: Changes nothing.
-  platform:
-    platforms: all
 seealso:
   - module: zadarma.telephony.zadarma_number
 '''

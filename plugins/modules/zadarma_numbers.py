@@ -106,22 +106,14 @@ notes:
     sub-account but cannot list a sub-account's numbers, so a re-run could not find the number bought and
     would pay again. Use the sub-account's own API key for that.
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - zadarma.telephony.attributes
   - zadarma.telephony.auth
   - zadarma.telephony.auth.user_id
 attributes:
-  action_group:
-    support: full
-    membership: [zadarma.telephony.zadarma]
   check_mode:
-    support: full
     details: Plans the whole set, reports what would be bought or paid, and sends no write request.
   diff_mode:
-    support: full
     details: The diff holds, per number that changes, its managed settings before and after.
-  platform:
-    platforms: all
 seealso:
   - module: zadarma.telephony.zadarma_number
   - module: zadarma.telephony.zadarma_number_info
