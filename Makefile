@@ -7,12 +7,16 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 PYTHON ?= python3
-VENV := .venv
+# The default line (.venv, requirements-dev.txt); the matrix runs legs with VENV=.venvs/<line> (tests/matrix.txt).
+VENV ?= .venv
 VENV_BIN := $(CURDIR)/$(VENV)/bin
 VENV_PY := $(VENV_BIN)/python
 VENV_STAMP := $(VENV)/.installed
-# The staged copy that ansible-test, the integration tests and the build use.
-COLLECTIONS := $(CURDIR)/build/collections
+# Targets that need a venv depend on this: .venv is (re)built from requirements-dev.txt here; a line's
+# venv is built by scripts/matrix.py.
+VENV_READY := $(if $(filter .venv,$(VENV)),$(VENV_STAMP),)
+# The staged copy that ansible-test, the integration tests and the build use (one per line in the matrix).
+COLLECTIONS ?= $(CURDIR)/build/collections
 STAGE := $(COLLECTIONS)/ansible_collections/zadarma/telephony
 # Python version for ansible-test: the one the venv runs (3.11 on Debian 12).
 TEST_PYTHON = $(shell $(VENV_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -25,26 +29,37 @@ export PATH := $(VENV_BIN):$(PATH)
 export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv stage ansible-test-cache sanity units integration simulator-tests lint build \
-        build-check test demo simulator bench clean distclean
+.PHONY: help venv stage ansible-test-cache sanity units integration awx simulator-tests lint build \
+        build-check galaxy docs docs-lint docs-check chromium matrix test test-fast demo simulator bench \
+        clean distclean
 
 help:
 	@echo "make demo             run the demo against the local Zadarma API simulator"
-	@echo "make test             everything CI checks: lint sanity units simulator-tests integration build"
+	@echo "make test             everything CI checks: lint, build, galaxy, docs-check, simulator-tests and"
+	@echo "                      the ansible-core matrix (tests/matrix.txt: sanity on 2.15..2.21, units,"
+	@echo "                      integration and AWX on some lines)"
+	@echo "make test-fast        the inner loop on the default line (2.19, .venv): lint sanity units"
+	@echo "                      simulator-tests integration build"
+	@echo "make matrix           only the ansible-core matrix (MATRIX_ARGS='--only 2.15 2.21' for some lines)"
 	@echo "make venv             create .venv from requirements-dev.txt"
 	@echo "make lint             ansible-lint, production profile"
 	@echo "make sanity           ansible-test sanity (local venvs, no docker) on the staged copy"
 	@echo "make units            ansible-test units on the staged copy"
 	@echo "make simulator-tests  pytest tests/simulator"
 	@echo "make integration      pytest tests/integration (xdist, JOBS=$(JOBS)) against the staged copy"
+	@echo "make awx              the playbooks through ansible-runner as AWX runs them (part of integration)"
 	@echo "make build            build the collection tarball into build/ and check it"
+	@echo "make galaxy           Galaxy's importer (offline, ansible-doc and ansible-lint on) on the tarball"
+	@echo "make docs             the HTML documentation site into build/docs/html (antsibull-docs, Sphinx)"
+	@echo "make docs-check       antsibull-docs lint, the site, and tests/docs (headless Chromium)"
 	@echo "make simulator        run the simulator in the foreground on 127.0.0.1:$(SIM_PORT)"
 	@echo "make bench            run benchmarks/run.py"
-	@echo "make clean            remove build output (distclean also removes .venv)"
+	@echo "make clean            remove build output (distclean also removes .venv and .venvs)"
+	@echo "Any target takes VENV=.venvs/<line> to run on another line of tests/matrix.txt."
 
 venv: $(VENV_STAMP)
 
-$(VENV_STAMP): requirements-dev.txt
+$(VENV_STAMP): requirements-dev.txt tests/requirements.txt
 	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV_PY) -m pip install --quiet --upgrade pip
 	$(VENV_PY) -m pip install --quiet -r requirements-dev.txt
@@ -56,7 +71,7 @@ stage:
 
 # ansible-test bootstraps pip in every venv it builds with a get-pip script it cannot download
 # here; write the offline stand-in into ~/.ansible/test/cache/ (pip version read from ansible-test).
-ansible-test-cache: $(VENV_STAMP)
+ansible-test-cache: $(VENV_READY)
 	@$(VENV_PY) scripts/ansible_test_cache.py
 
 sanity: ansible-test-cache stage
@@ -65,40 +80,80 @@ sanity: ansible-test-cache stage
 units: ansible-test-cache stage
 	cd $(STAGE) && ansible-test units --venv --python $(TEST_PYTHON) --color no
 
-integration: $(VENV_STAMP) stage
+integration: $(VENV_READY) stage
 	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/pytest -n $(JOBS) tests/integration
 
-simulator-tests: $(VENV_STAMP)
+simulator-tests: $(VENV_READY)
 	$(VENV_BIN)/pytest tests/simulator
 
 # The collection's own modules and roles resolve from the staged copy (offline: nothing is installed).
-lint: $(VENV_STAMP) stage
+lint: $(VENV_READY) stage
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/ansible-lint $(if $(CI),--nocolor,)
 
-build: $(VENV_STAMP) stage
+build: $(VENV_READY) stage
 	@rm -f build/zadarma-telephony-*.tar.gz
 	ansible-galaxy collection build $(STAGE) --output-path build --force
 	$(VENV_PY) scripts/check_build.py build
 
 build-check: build
 
+# Part of `integration`; on its own for the inner loop.
+awx: $(VENV_READY) stage
+	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/pytest tests/integration/test_awx_runner.py
+
+# Galaxy's importer on the tarball, offline: its ansible-doc and ansible-lint checks on, no container.
+galaxy: build
+	$(VENV_BIN)/pytest tests/packaging
+
+docs-lint: $(VENV_READY) stage
+	cd $(COLLECTIONS) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/antsibull-docs \
+	  lint-collection-docs --plugin-docs --validate-collection-refs all --disallow-unknown-collection-refs \
+	  $(STAGE)
+
+docs: $(VENV_READY) stage
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) scripts/docs_site.py --dest build/docs
+
+# Debian's chromium for the site's browser test; installed with apt-get when missing (CI runs as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "chromium: installing Debian's chromium with apt-get"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends chromium; }
+
+docs-check: docs-lint docs chromium
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ZADARMA_DOCS_SITE=$(CURDIR)/build/docs/html $(VENV_BIN)/pytest tests/docs
+
+# The ansible-core lines, their Pythons and legs: tests/matrix.txt.
+matrix:
+	$(PYTHON) scripts/matrix.py $(MATRIX_ARGS)
+
 test:
+	@start=$$(date +%s); \
+	for step in lint build galaxy docs-check simulator-tests matrix; do \
+	  t=$$(date +%s); $(MAKE) --no-print-directory $$step; \
+	  echo "make test: $$step passed in $$(( $$(date +%s) - t )) s"; \
+	done; \
+	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
+
+# The inner loop: today's single leg on the default line.
+test-fast:
 	$(MAKE) lint
 	$(MAKE) sanity
 	$(MAKE) units
 	$(MAKE) simulator-tests
 	$(MAKE) integration
 	$(MAKE) build
-	@echo "make test: all checks passed"
+	@echo "make test-fast: all checks passed"
 
-demo: $(VENV_STAMP) stage
+demo: $(VENV_READY) stage
 	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) scripts/demo.py
 
-simulator: $(VENV_STAMP)
+simulator: $(VENV_READY)
 	@echo "simulator: http://127.0.0.1:$(SIM_PORT) (default credentials, see docs/development.md); Ctrl-C stops it"
 	PYTHONPATH=tests/simulator $(VENV_PY) -m zadarma_sim --host 127.0.0.1 --port $(SIM_PORT)
 
-bench: $(VENV_STAMP) stage
+bench: $(VENV_READY) stage
 	@if [ -f benchmarks/run.py ]; then \
 	  ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) benchmarks/run.py; \
 	else \
@@ -107,7 +162,7 @@ bench: $(VENV_STAMP) stage
 
 clean:
 	rm -rf build tests/output .pytest_cache benchmarks/results
-	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . \( -path ./.venv -o -path ./.venvs \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf .venv .venvs
