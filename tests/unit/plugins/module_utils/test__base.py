@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
+# ansible.module_utils.testing exists from ansible-core 2.19; the harness falls back on older lines.
+from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.module_harness import patch_module_args
 from ansible_collections.zadarma.telephony.plugins.module_utils._base import (
     AUTH_ARGUMENT_SPEC,
     Write,
