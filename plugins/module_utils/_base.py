@@ -53,7 +53,9 @@ class Write(object):
 
 
 class ZadarmaModule(object):
-    def __init__(self, argument_spec, user_id=False, **kwargs):
+    def __init__(self, argument_spec, user_id=False, arguments_view=None, **kwargs):
+        """``arguments_view``: params -> the arguments every result shows (``invocation``, seen at -vvv), for
+        modules whose options carry personal data."""
         spec = dict(AUTH_ARGUMENT_SPEC)
         if user_id:
             spec.update(USER_ID_ARGUMENT_SPEC)
@@ -62,6 +64,8 @@ class ZadarmaModule(object):
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.result = dict(changed=False)
+        if arguments_view is not None:
+            self.result['invocation'] = dict(module_args=arguments_view(self.params))
         self.done = []  # writes sent so far, reported on failure
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))

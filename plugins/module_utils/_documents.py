@@ -40,9 +40,22 @@ REQUIRED_FIELDS = ('email', 'salutation', 'first_name', 'last_name', 'country', 
                    'street', 'building_number', 'phone')
 # What identifies a group when no group_id is given.
 MATCH_FIELDS = ('salutation', 'first_name', 'last_name', 'organization', 'email')
-# Personal data kept out of the diff; id_number is masked in the returned group.
+# Personal data: every field but the two enumerations. Masked in the result, the diff and the task's
+# arguments unless show_personal_data is set; never repeated in a message.
+PERSONAL_FIELDS = tuple(field for field in GROUP_FIELDS + WRITE_ONLY_FIELDS if field not in ('salutation', 'type_of_id'))
+# Never shown, whatever show_personal_data says.
 SECRET_FIELDS = ('id_number', 'date_of_birth')
 MASK = '********'
+CHANGED_MASK = MASK + ' (changed)'
+# What a value must be, for the messages that cannot repeat it.
+RULES = {
+    'email': 'not an e-mail address (name@example.com)',
+    'country': 'not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)',
+    'nationality': 'not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)',
+    'phone': 'not a phone number in international format (7 to 15 digits, e.g. 442037691880)',
+    'issuing_date': 'not a date in the form YYYY-MM-DD',
+    'date_of_birth': 'not a date in the form YYYY-MM-DD',
+}
 
 SALUTATIONS = ('MR', 'MS', 'COMPANY')
 TYPES_OF_ID = ('PASSPORT', 'DNI', 'NIE', 'RESIDENCE_PERMIT', 'NATIONAL_ID_CARD', 'BUSINESS_REGISTRATION')
@@ -56,6 +69,7 @@ def group_argument_spec():
     spec['date_of_birth'] = dict(type='str', no_log=True)
     spec['group_id'] = dict(type='int')
     spec['direction_id'] = dict(type='int')
+    spec['show_personal_data'] = dict(type='bool', default=False)
     return spec
 
 
@@ -91,6 +105,16 @@ def normalise_group(raw):
     return group
 
 
+_VALIDATORS = {
+    'email': check_email,
+    'country': check_country,
+    'nationality': check_country,
+    'phone': check_number,
+    'issuing_date': lambda value, field: check_date(value, field).isoformat(),
+    'date_of_birth': lambda value, field: check_date(value, field).isoformat(),
+}
+
+
 def desired_group(params):
     """Validate the user's fields and return them normalised like normalise_group.
 
@@ -107,19 +131,10 @@ def desired_group(params):
                 raise ValueError('%s: must not be empty (the API requires it)' % field)
             desired[field] = ''
             continue
-        if field == 'email':
-            value = check_email(value, 'email')
-        elif field in ('country', 'nationality'):
-            value = check_country(value, field)
-        elif field == 'date_of_birth':  # personal data: the message does not repeat the value
-            try:
-                value = check_date(value, field).isoformat()
-            except ValueError:
-                raise ValueError('date_of_birth: not a date in the form YYYY-MM-DD (the value is not shown)') from None
-        elif field == 'issuing_date':
-            value = check_date(value, field).isoformat()
-        elif field == 'phone':
-            value = check_number(value, 'phone')
+        try:
+            value = _VALIDATORS.get(field, lambda text, _field: text)(value, field)
+        except ValueError:  # personal data: the message names the field and the rule, never the value
+            raise ValueError('%s: %s (the value is not shown)' % (field, RULES[field])) from None
         desired[field] = value
     return desired
 
@@ -176,20 +191,45 @@ def predicted_group(current, merged):
     return group
 
 
-def public_group(group):
-    """The group as returned to the user: id_number masked."""
+def public_group(group, show_personal_data=False):
+    """The group as returned to the user: personal values masked unless shown; id_number always masked."""
     if group is None:
         return None
     shown = dict(group)
-    shown['id_number'] = MASK if group.get('id_number') else None
+    for field in PERSONAL_FIELDS:
+        if field in shown and (field in SECRET_FIELDS or not show_personal_data) and shown[field] is not None:
+            shown[field] = MASK
     return shown
 
 
-def diff_view(group, fields):
-    """The managed (user-set) fields of a group for the diff, personal data left out."""
-    if group is None:
-        return {}
-    return dict((field, group.get(field)) for field in fields if field not in SECRET_FIELDS)
+def diff_views(before, after, fields, show_personal_data=False):
+    """(before, after) of the managed (user-set) fields for the diff; id_number and date_of_birth left out.
+
+    Unless shown, a personal value is masked; on the after side a value that differs from the before side
+    reads CHANGED_MASK, so the diff still says which fields changed.
+    """
+    fields = [field for field in fields if field not in SECRET_FIELDS]
+
+    def view(group, other):
+        if group is None:
+            return {}
+        shown = {}
+        for field in fields:
+            value = group.get(field)
+            if not show_personal_data and field in PERSONAL_FIELDS and value is not None:
+                value = CHANGED_MASK if other is not None and other.get(field) != value else MASK
+            shown[field] = value
+        return shown
+
+    return view(before, None), view(after, before)
+
+
+def masked_arguments(params):
+    """The task's arguments as the result shows them (-vvv): personal values masked unless shown."""
+    if params.get('show_personal_data'):
+        return params
+    return dict((key, MASK if key in PERSONAL_FIELDS and value not in (None, '') else value)
+                for key, value in params.items())
 
 
 def normalise_validity(raw):
