@@ -9,7 +9,9 @@ Validators raise ``ValueError`` with a message that names the option, like ``_va
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
     check_country,
@@ -290,38 +292,68 @@ def sniff_format(head):
     return None
 
 
-def read_document(path, limit=MAX_UPLOAD_BYTES):
+def _read_at_most(fd, size):
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, min(size, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b''.join(chunks)
+
+
+def read_document(path, limit=MAX_UPLOAD_BYTES, follow_symlinks=False):
     """Check a local file for upload and return dict(name, content, content_type, format, size).
 
-    Refused (ValueError naming ``path``): missing, a directory or not a regular file, unreadable, empty,
-    over ``limit`` bytes, not PDF/JPEG/PNG by content, or an extension that contradicts the content.
+    The file is opened once (not following a symbolic link unless ``follow_symlinks``; non-blocking, so a
+    FIFO cannot hang the run), the open file is checked, and at most ``limit`` + 1 bytes are read: what is
+    checked is what is sent, even if the path is swapped or the file grows meanwhile.
+    Refused (ValueError naming ``path``): missing, a symbolic link, a directory or not a regular file,
+    unreadable, empty, over ``limit`` bytes, not PDF/JPEG/PNG by content, or an extension that does not
+    name that content.
     """
-    if not os.path.exists(path):
-        raise ValueError('path: %s does not exist' % path)
-    if os.path.isdir(path):
-        raise ValueError('path: %s is a directory, not a file' % path)
-    if not os.path.isfile(path):
-        raise ValueError('path: %s is not a regular file' % path)
-    size = os.path.getsize(path)
-    if size == 0:
-        raise ValueError('path: %s is empty' % path)
-    if size > limit:
-        raise ValueError('path: %s is %d bytes, over the upload limit of %d bytes (%d MiB)'
-                         % (path, size, limit, limit // (1024 * 1024)))
+    flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_CLOEXEC', 0)
+    if not follow_symlinks:
+        flags |= getattr(os, 'O_NOFOLLOW', 0)
     try:
-        with open(path, 'rb') as handle:
-            content = handle.read(limit + 1)
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise ValueError('path: %s is not readable (%s)' % (path, exc.strerror or exc))
+        if exc.errno == errno.ENOENT:
+            raise ValueError('path: %s does not exist' % path) from None
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise ValueError('path: %s is a symbolic link; set follow_symlinks=true to upload the file it points to'
+                             % path) from None
+        raise ValueError('path: %s is not readable (%s)' % (path, exc.strerror or exc)) from None
+    try:
+        opened = os.fstat(fd)
+        if stat.S_ISDIR(opened.st_mode):
+            raise ValueError('path: %s is a directory, not a file' % path)
+        if not stat.S_ISREG(opened.st_mode):
+            raise ValueError('path: %s is not a regular file' % path)
+        if opened.st_size > limit:
+            raise ValueError('path: %s is %d bytes, over the upload limit of %d bytes (%d MiB)'
+                             % (path, opened.st_size, limit, limit // (1024 * 1024)))
+        content = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        raise ValueError('path: %s is not readable (%s)' % (path, exc.strerror or exc)) from None
+    finally:
+        os.close(fd)
+    if not content:
+        raise ValueError('path: %s is empty' % path)
+    if len(content) > limit:
+        raise ValueError('path: %s grew over the upload limit of %d bytes (%d MiB) while it was read'
+                         % (path, limit, limit // (1024 * 1024)))
     found = sniff_format(content)
     if found is None:
         raise ValueError('path: %s is not a PDF, JPEG or PNG file (judged by its content, whatever its name); '
                          'only these formats can be uploaded' % path)
     mime, fmt = found
     extension = os.path.splitext(path)[1].lower()
-    if EXTENSIONS.get(extension, fmt) != fmt:
-        raise ValueError('path: %s is named %s but its content is %s; rename it to match'
-                         % (path, extension, fmt))
+    if EXTENSIONS.get(extension) != fmt:
+        raise ValueError('path: %s is named %s but its content is %s; name it %s to match'
+                         % (path, extension or 'without an extension', fmt,
+                            ' or '.join(ext for ext, name in sorted(EXTENSIONS.items()) if name == fmt)))
     return dict(name=os.path.basename(path), content=content, content_type=mime, format=fmt, size=len(content))
 
 
