@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
 from ansible_collections.zadarma.telephony.plugins.module_utils import _documents as docs
 from ansible_collections.zadarma.telephony.plugins.modules import zadarma_document_file as module
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
@@ -169,14 +170,26 @@ def test_read_document_refuses_an_extension_that_contradicts_the_content(tmp_pat
     assert str(caught.value) == 'path: %s is named .pdf but its content is PNG; rename it to match' % path
 
 
+class FakeFilesClient(object):
+    def __init__(self, documents):
+        self.documents, self.sent = documents, []
+
+    def request(self, http_method, endpoint, params=None, file=None):
+        self.sent.append((http_method, endpoint, params))
+        return dict(status='success', documents=self.documents)
+
+
 def test_matching_files():
     documents = [dict(type='passport', is_verified='true', source='upload', name='passport.pdf'),
                  dict(type='contract', is_verified='false', source='upload', name='passport.pdf'),
                  dict(type='passport', is_verified='false', source='upload', name='other.pdf'),
                  'garbage']
-    assert docs.matching_files(documents, 'passport.pdf', 'passport') == [
+    client = FakeFilesClient(documents)
+    files = api.group_files(client, 5, 1001)
+    assert client.sent == [('GET', 'documents/files', dict(group_id=5, user_id=1001))]
+    assert docs.matching_files(files, 'passport.pdf', 'passport') == [
         dict(name='passport.pdf', type='passport', verified=True, source='upload')]
-    assert docs.matching_files(None, 'passport.pdf', 'passport') == []
+    assert api.group_files(FakeFilesClient(None), 5) == []
 
 
 # The module: requests sent ---------------------------------------------------------------------
