@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 
 try:
@@ -26,6 +27,9 @@ def lock_path(api_url, api_key):
     digest = hashlib.sha256(('%s\n%s' % (api_url, api_key)).encode('utf-8')).hexdigest()[:32]
     folder = os.path.join(tempfile.gettempdir(), 'zadarma-telephony-%d' % os.getuid())
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    status = os.lstat(folder)
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o077:
+        raise OSError('the lock directory %s is not a private directory of this user' % folder)
     return os.path.join(folder, 'account-%s.lock' % digest)
 
 
@@ -35,7 +39,7 @@ def account_lock(api_url, api_key):
     if fcntl is None:
         yield
         return
-    descriptor = os.open(lock_path(api_url, api_key), os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = os.open(lock_path(api_url, api_key), os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0), 0o600)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
