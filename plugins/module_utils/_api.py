@@ -14,6 +14,8 @@ No Ansible imports.
 from __future__ import annotations
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._documents import (
+    find_group,
+    matching_files,
     normalise_errors,
     normalise_file,
     normalise_group,
@@ -29,9 +31,13 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
 
 
 class Write(object):
-    """One write request: what is sent, what it is for, and what it costs (None = free)."""
+    """One write request: what is sent, what it is for, and what it costs (None = free).
 
-    def __init__(self, http_method, endpoint, params, summary, cost=None, currency=None, file=None):
+    ``still_needed(client)``, for a POST: after a 429, reads the state the POST would change and says whether
+    it must still be sent (see ``send``).
+    """
+
+    def __init__(self, http_method, endpoint, params, summary, cost=None, currency=None, file=None, still_needed=None):
         self.http_method = http_method
         self.endpoint = endpoint
         self.params = params
@@ -39,6 +45,7 @@ class Write(object):
         self.cost = cost
         self.currency = currency
         self.file = file  # (filename, bytes, content type) for a multipart upload
+        self.still_needed = still_needed
 
     def describe(self):
         item = dict(request='%s %s' % (self.http_method, self.endpoint), summary=self.summary)
@@ -55,10 +62,13 @@ class Session(object):
         self.done = []  # the writes sent, in order
         self._cache = {}
 
-    def request(self, http_method, endpoint, params=None, file=None):
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
         if http_method != 'GET':
             self._cache.clear()
-            return self.client.request(http_method, endpoint, params, file=file)
+            try:
+                return self.client.request(http_method, endpoint, params, file=file, before_resend=before_resend)
+            finally:
+                self._cache.clear()  # what before_resend read is the state before this write
         key = (endpoint, tuple(sorted((params or {}).items())))
         if key not in self._cache:
             self._cache[key] = self.client.request('GET', endpoint, params)
@@ -69,8 +79,14 @@ class Session(object):
 
 
 def send(client, write):
-    """Send one write; a Session records it in ``done``. Returns the API's response."""
-    response = client.request(write.http_method, write.endpoint, write.params, file=write.file)
+    """Send one write; a Session records it in ``done``. Returns the API's response.
+
+    A POST that draws a 429 is sent again (by the client, after the wait) only when ``write.still_needed``
+    finds, from a fresh read, that the state it would change is still as planned.
+    """
+    before_resend = (lambda: write.still_needed(client)) if write.still_needed else None
+    response = client.request(write.http_method, write.endpoint, write.params, file=write.file,
+                              before_resend=before_resend)
     if isinstance(client, Session):
         client.done.append(write)
     return response
@@ -184,15 +200,21 @@ def autoprolongation_write(record, value, summary):
     return Write('PUT', 'direct_numbers/autoprolongation', dict(_per_number(record), value=value), summary)
 
 
-def prolong_write(number, months, summary, cost, currency):
-    """POST /v1/direct_numbers/prolong/: paid."""
+def prolong_write(record, months, summary, cost):
+    """POST /v1/direct_numbers/prolong/: paid. Still needed while the number's stop_date has not moved."""
+    number, stop_date = record['number'], record['stop_date']
+
+    def still_needed(client):
+        return (owned_numbers(client).get(number) or {}).get('stop_date') == stop_date
+
     return Write('POST', 'direct_numbers/prolong', dict(number=number, months=months), summary, cost=cost,
-                 currency=currency)
+                 currency=record['currency'], still_needed=still_needed)
 
 
-def order_write(params, summary, cost, currency):
-    """POST /v1/direct_numbers/order/: paid."""
-    return Write('POST', 'direct_numbers/order', params, summary, cost=cost, currency=currency)
+def order_write(number, params, summary, cost, currency):
+    """POST /v1/direct_numbers/order/: paid. Still needed while the account does not own the number."""
+    return Write('POST', 'direct_numbers/order', params, summary, cost=cost, currency=currency,
+                 still_needed=lambda client: number not in owned_numbers(client))
 
 
 # Documents --------------------------------------------------------------------------------------
@@ -226,9 +248,10 @@ def group_files(client, group_id, user_id=None):
     return [normalise_file(raw) for raw in documents or [] if isinstance(raw, dict)]
 
 
-def create_group_write(params, summary):
-    """POST /v1/documents/groups/create/."""
-    return Write('POST', 'documents/groups/create', params, summary)
+def create_group_write(params, summary, desired, user_id=None):
+    """POST /v1/documents/groups/create/. Still needed while no group has the desired names and e-mail."""
+    return Write('POST', 'documents/groups/create', params, summary,
+                 still_needed=lambda client: not find_group(document_groups(client, user_id), desired))
 
 
 def update_group_write(group_id, params, summary):
@@ -236,10 +259,16 @@ def update_group_write(group_id, params, summary):
     return Write('PUT', 'documents/groups/update/%d' % group_id, params, summary)
 
 
-def upload_write(group_id, document_type, user_id, file, summary):
-    """POST /v1/documents/upload/ (multipart): file is (name, bytes, content type)."""
+def upload_write(group_id, document_type, user_id, file, summary, files_before):
+    """POST /v1/documents/upload/ (multipart): file is (name, bytes, content type).
+
+    Still needed while the group holds as many files of this name and type as before (``files_before``).
+    """
+    def still_needed(client):
+        return len(matching_files(group_files(client, group_id, user_id), file[0], document_type)) == files_before
+
     return Write('POST', 'documents/upload', dict(group_id=group_id, document_type=document_type, user_id=user_id),
-                 summary, file=file)
+                 summary, file=file, still_needed=still_needed)
 
 
 def written_group(response):

@@ -21,13 +21,13 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     ZadarmaClient,
     ZadarmaError,
-    check_api_url,
 )
 from ansible_collections.zadarma.telephony.plugins.module_utils._lock import account_lock
 
+# api_key and api_secret are required, checked by ``_check_credentials`` so the message names the variable.
 AUTH_ARGUMENT_SPEC = dict(
-    api_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['ZADARMA_API_KEY'])),
-    api_secret=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ZADARMA_API_SECRET'])),
+    api_key=dict(type='str', no_log=False, fallback=(env_fallback, ['ZADARMA_API_KEY'])),
+    api_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['ZADARMA_API_SECRET'])),
     api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['ZADARMA_API_URL'])),
     timeout=dict(type='int', default=30),
     validate_certs=dict(type='bool', default=True),
@@ -37,7 +37,9 @@ USER_ID_ARGUMENT_SPEC = dict(user_id=dict(type='int'))
 
 
 class ZadarmaModule(object):
-    def __init__(self, argument_spec, user_id=False, **kwargs):
+    def __init__(self, argument_spec, user_id=False, arguments_view=None, **kwargs):
+        """``arguments_view``: params -> the arguments every result shows (``invocation``, seen at -vvv), for
+        modules whose options carry personal data."""
         spec = dict(AUTH_ARGUMENT_SPEC)
         if user_id:
             spec.update(USER_ID_ARGUMENT_SPEC)
@@ -47,12 +49,21 @@ class ZadarmaModule(object):
         self.check_mode = self.module.check_mode
         self.result = dict(changed=False)
         self.api = None
+        if arguments_view is not None:
+            self.result['invocation'] = dict(module_args=arguments_view(self.params))
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-        api_url = self.run(check_api_url, self.params['api_url'])
-        self.client = ZadarmaClient(self.params['api_key'], self.params['api_secret'], api_url,
-                                    timeout=self.params['timeout'], validate_certs=self.params['validate_certs'])
+        self._check_credentials()
+        # api_url, timeout and validate_certs are checked by the client, before any request.
+        self.client = self.run(ZadarmaClient, self.params['api_key'], self.params['api_secret'],
+                               self.params['api_url'], timeout=self.params['timeout'],
+                               validate_certs=self.params['validate_certs'])
         self.api = Session(self.client)  # what the API layer's functions take: GETs cached, writes recorded
+
+    def _check_credentials(self):
+        for option, variable in (('api_key', 'ZADARMA_API_KEY'), ('api_secret', 'ZADARMA_API_SECRET')):
+            if not (self.params[option] or '').strip():
+                self.fail('%s is required: set it or %s' % (option, variable))
 
     @property
     def user_id(self):

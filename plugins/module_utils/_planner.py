@@ -260,8 +260,8 @@ def settings_writes(record, entry):
         if months:
             fee = amount(record['monthly_fee'], "the monthly fee of %s (from the API's list of owned numbers)" % number,
                          lambda reason: entry.refusal('paid_until', reason + '; nothing is prolonged'))
-            writes.append(prolong_write(number, months, 'prolong %s by %d month(s) to reach %s'
-                                        % (number, months, entry.paid_until), round(months * fee, 2), record['currency']))
+            writes.append(prolong_write(record, months, 'prolong %s by %d month(s) to reach %s'
+                                        % (number, months, entry.paid_until), round(months * fee, 2)))
             after['stop_date'] = add_months(stop, months).strftime(API_DATETIME)  # until the API says (apply)
     return SettingsChange(writes, after, routes)
 
@@ -341,7 +341,8 @@ def plan_order(index, entry, number, destination, free, user_id):
                   period=order['period'], autorenew_period=order['autorenew_period'], purpose=order['purpose'],
                   receive_sms=None if order['receive_sms'] is None else int(order['receive_sms']), user_id=user_id)
     summary = 'order %s in %s (%d) for %d month(s)' % (choice['number'], destination['name'], direction_id, months)
-    return OrderPlan(index, choice['number'], destination, order_write(params, summary, cost, destination['currency']))
+    return OrderPlan(index, choice['number'], destination,
+                     order_write(choice['number'], params, summary, cost, destination['currency']))
 
 
 def choose_numbers(entries, owned, catalogue, refusals, user_id=None, unavailable=()):

@@ -22,6 +22,8 @@ description:
   - The API has no way to delete a document group, so this module has no O(ignore:state) option.
   - With O(direction_id), also returns whether the group satisfies that destination's requirements and the
     verification errors the API reports for the group.
+  - Personal data stays out of the output by default (see O(show_personal_data)); messages name a field and
+    the rule it breaks, never its value.
 author: zadarma.telephony contributors (@zadarma)
 extends_documentation_fragment:
   - zadarma.telephony.attributes
@@ -31,8 +33,19 @@ attributes:
   check_mode:
     details: Reads the current state and reports what would change; no write is sent.
   diff_mode:
-    details: Shows the options that are set, before and after. O(id_number) and O(date_of_birth) never appear.
+    details:
+      - Shows the options that are set, before and after. O(id_number) and O(date_of_birth) never appear.
+      - Unless O(show_personal_data=true), the values of personal fields are masked as C(********), and a field
+        whose value changes reads C(******** (changed)) after, so the diff says which fields change.
 options:
+  show_personal_data:
+    description:
+      - Show the values of the group's personal fields (everything but O(salutation) and O(type_of_id)) in
+        RV(group), in the diff and in the task's arguments shown at C(-vvv).
+      - By default they are masked as C(********), so job logs (AWX keeps them) hold no one's identity.
+      - O(id_number) and O(date_of_birth) are never shown, whatever this option says.
+    type: bool
+    default: false
   group_id:
     description:
       - The id of the group to manage. V(0) is the account's main group.
@@ -210,6 +223,8 @@ RETURN = r'''
 group:
   description:
     - The group after the run, normalised; empty values are V(null).
+    - The value of every personal field that is set reads V(********) unless O(show_personal_data=true); the
+      samples below show the values as they are with it.
     - In check mode, the group as it would be; RV(group.id) is V(null) for a group that would be created.
   returned: success
   type: dict
@@ -387,10 +402,11 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._documents impor
     check_group_ids,
     create_params,
     desired_group,
-    diff_view,
+    diff_views,
     find_group,
     group_argument_spec,
     group_changes,
+    masked_arguments,
     merged_group,
     missing_for_create,
     predicted_group,
@@ -422,8 +438,9 @@ def read_validity(zm, group_id, direction_id):
 
 
 def main():
-    zm = ZadarmaModule(group_argument_spec(), user_id=True)
+    zm = ZadarmaModule(group_argument_spec(), user_id=True, arguments_view=masked_arguments)
     group_id, direction_id = zm.params['group_id'], zm.params['direction_id']
+    show = zm.params['show_personal_data']
     zm.run(check_group_ids, zm.params)
     desired = zm.run(desired_group, zm.params)
     missing = missing_for_create(desired)
@@ -433,8 +450,8 @@ def main():
 
     current = read_group(zm, group_id, desired)
     if current is None:
-        write = api.create_group_write(create_params(desired, zm.user_id, direction_id),
-                                       'create a document group for %s %s' % (desired['first_name'], desired['last_name']))
+        write = api.create_group_write(create_params(desired, zm.user_id, direction_id), 'create a document group',
+                                       desired, zm.user_id)
         after = api.written_group(zm.apply([write])[0]) or predicted_group({}, merged_group({}, desired))
     else:
         changes = group_changes(current, desired)
@@ -447,10 +464,11 @@ def main():
                                            'update document group %s: %s' % (current['id'], ', '.join(changes)))
             after = api.written_group(zm.apply([write])[0]) or predicted_group(current, merged_group(current, desired))
 
-    result = dict(group=public_group(after), created=current is None)
+    result = dict(group=public_group(after, show), created=current is None)
     if direction_id is not None:
         result.update(read_validity(zm, after['id'], direction_id))
-    zm.exit(before=diff_view(current, desired), after=diff_view(after, desired), **result)
+    before, after = diff_views(current, after, desired, show)
+    zm.exit(before=before, after=after, **result)
 
 
 if __name__ == '__main__':

@@ -21,7 +21,7 @@ class FakeClient(object):
         self.answers = answers or {}
         self.sent = []
 
-    def request(self, http_method, endpoint, params=None, file=None):
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
         self.sent.append((http_method, endpoint, params))
         return self.answers.get(endpoint, dict(status='success'))
 
@@ -97,3 +97,58 @@ def test_no_other_file_spells_an_endpoint():
     spelled = [str(path.relative_to(root)) for path in root.rglob('*.py')
                if path.name not in ('_api.py', '_client.py') and endpoint.search(code(path))]
     assert spelled == []
+
+
+# After a 429 on a POST: re-sent only while the state it would change is as planned -------------------------
+class RateLimitedOnce(FakeClient):
+    """Answers the first POST like the client after a 429: asks before_resend, sends again only if it says so."""
+
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
+        if http_method == 'POST':
+            self.sent.append((http_method, endpoint, params))
+            if before_resend is None or not before_resend():
+                return dict(status='error', message='not sent again')
+        return super(RateLimitedOnce, self).request(http_method, endpoint, params, file)
+
+
+def owned_list(*numbers, **record):
+    return dict(info=[dict(dict(number=n, stop_date='2026-03-10 10:00:00'), **record) for n in numbers])
+
+
+def test_an_order_is_sent_again_only_while_the_number_is_not_owned():
+    write = api.order_write('442030000042', dict(number_id='x'), 'order it', 2.0, 'USD')
+    assert write.still_needed(FakeClient({'direct_numbers': owned_list('442037691880')})) is True
+    assert write.still_needed(FakeClient({'direct_numbers': owned_list('442030000042')})) is False
+    client = RateLimitedOnce({'direct_numbers': owned_list('442037691880')})
+    session = Session(client)
+    api.owned_numbers(session)  # cached before the write
+    assert api.send(session, write) == dict(status='success')
+    assert client.sent == [('GET', 'direct_numbers', None), ('POST', 'direct_numbers/order', dict(number_id='x')),
+                           ('GET', 'direct_numbers', None), ('POST', 'direct_numbers/order', dict(number_id='x'))]
+    api.owned_numbers(session)
+    assert client.sent[-1] == ('GET', 'direct_numbers', None)  # what before_resend read is not kept
+
+
+def test_a_prolongation_is_sent_again_only_while_the_stop_date_has_not_moved():
+    record = dict(number='442037691880', stop_date='2026-03-10 10:00:00', currency='USD')
+    write = api.prolong_write(record, 1, 'prolong', 2.0)
+    assert write.still_needed(FakeClient({'direct_numbers': owned_list('442037691880')})) is True
+    moved = owned_list('442037691880', stop_date='2026-04-10 10:00:00')
+    assert write.still_needed(FakeClient({'direct_numbers': moved})) is False
+
+
+def test_a_group_creation_is_sent_again_only_while_no_group_matches():
+    desired = dict(salutation='MS', first_name='Anna', last_name='Schmidt', email='anna@example.com')
+    write = api.create_group_write(dict(desired), 'create a document group', desired, 1001)
+    assert write.still_needed(FakeClient({'documents/groups/list': dict(groups=[])})) is True
+    created = dict(groups=[dict(desired, id=7)])
+    client = FakeClient({'documents/groups/list': created})
+    assert write.still_needed(client) is False
+    assert client.sent == [('GET', 'documents/groups/list', dict(user_id=1001))]
+
+
+def test_an_upload_is_sent_again_only_while_the_group_holds_as_many_copies():
+    write = api.upload_write(5, 'passport', None, ('p.pdf', b'%PDF-', 'application/pdf'), 'upload', 0)
+    assert write.still_needed(FakeClient({'documents/files': dict(documents=[])})) is True
+    uploaded = dict(documents=[dict(name='p.pdf', type='passport', is_verified='false')])
+    assert write.still_needed(FakeClient({'documents/files': uploaded})) is False

@@ -50,7 +50,7 @@ class FakeClient(object):
         self.sent = []
         self.fail_on = fail_on or {}
 
-    def request(self, http_method, method, params=None, file=None):
+    def request(self, http_method, method, params=None, file=None, before_resend=None):
         self.sent.append((http_method, method, params) + ((file,) if file else ()))
         if method in self.fail_on:
             raise self.fail_on[method]
@@ -192,15 +192,65 @@ def test_api_secret_is_no_log():
 
 
 def test_constructor_builds_the_client():
-    args = dict(api_key='k', api_secret='s', api_url='https://api.zadarma.com/', timeout=12,
-                validate_certs=False)
+    args = dict(api_key='k', api_secret='s', api_url='https://api.zadarma.com/', timeout=12)
     with patch_module_args(args):
         module = ZadarmaModule(dict(number=dict(type='str')), user_id=True)
     assert isinstance(module.client, ZadarmaClient)
     assert module.client.api_url == 'https://api.zadarma.com'
     assert module.client.timeout == 12
-    assert module.client.validate_certs is False
+    assert module.client.validate_certs is True
     assert 'user_id' in module.params
+
+
+def test_constructor_allows_validate_certs_false_to_loopback():
+    args = dict(api_key='k', api_secret='s', api_url='https://127.0.0.1:8443', validate_certs=False)
+    with patch_module_args(args):
+        module = ZadarmaModule({})
+    assert module.client.validate_certs is False
+
+
+def _refusal(capsys, args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            ZadarmaModule({})
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] is True
+    assert 'Traceback' not in json.dumps(result)
+    return result
+
+
+@pytest.mark.parametrize('timeout', [0, -1])
+def test_constructor_refuses_a_timeout_not_above_zero(capsys, timeout):
+    result = _refusal(capsys, dict(api_key='k', api_secret='top-secret-value', timeout=timeout))
+    assert result['msg'].startswith('timeout: must be a number of seconds above 0')
+
+
+def test_constructor_refuses_validate_certs_false_to_a_remote_host(capsys):
+    result = _refusal(capsys, dict(api_key='k', api_secret='top-secret-value', validate_certs=False))
+    assert result['msg'].startswith('validate_certs: false is only allowed for a loopback api_url')
+
+
+@pytest.mark.parametrize('missing, variable', [('api_key', 'ZADARMA_API_KEY'), ('api_secret', 'ZADARMA_API_SECRET')])
+@pytest.mark.parametrize('value', [None, '', '  '])
+def test_constructor_names_the_variable_of_a_missing_credential(capsys, monkeypatch, missing, variable, value):
+    monkeypatch.delenv('ZADARMA_API_KEY', raising=False)
+    monkeypatch.delenv('ZADARMA_API_SECRET', raising=False)
+    args = dict(api_key='k', api_secret='top-secret-value')
+    if value is None:
+        del args[missing]
+    else:
+        args[missing] = value
+    result = _refusal(capsys, args)
+    assert result['msg'] == '%s is required: set it or %s' % (missing, variable)
+    assert 'top-secret-value' not in json.dumps(result)
+
+
+def test_constructor_reads_the_credentials_from_the_environment(monkeypatch):
+    monkeypatch.setenv('ZADARMA_API_KEY', 'env-key')
+    monkeypatch.setenv('ZADARMA_API_SECRET', 'env-secret')
+    with patch_module_args({}):
+        module = ZadarmaModule({})
+    assert module.client.api_key == 'env-key'
 
 
 def test_constructor_refuses_plain_http_to_a_remote_host(capsys):

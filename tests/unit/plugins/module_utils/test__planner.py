@@ -442,7 +442,7 @@ class Account(object):
         self.owned = owned_numbers(self)
         self.user_id = user_id
 
-    def request(self, http_method, endpoint, params=None, file=None):
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
         assert http_method == 'GET', 'the planner never writes'
         self.reads.append((endpoint, params))
         return self.answers[endpoint]
