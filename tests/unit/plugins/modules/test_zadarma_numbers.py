@@ -339,3 +339,20 @@ def test_an_exact_number_taken_elsewhere_fails_with_the_api_message(api):
     result = failed(dict(numbers=[dict(number='441610000000', direction_id=13756, country='GB')]))
     assert 'no longer available' in result['msg']
     assert len(writes(api)) == 1
+
+
+# Numbers read the same in every form -------------------------------------------------------------------
+@pytest.mark.parametrize('written', ['442037691880', '+44 (20) 3769-1880', '(+44) 20-3769-1880', '0044 20 3769 1880',
+                                     '00 44.20.3769.1880'])
+def test_every_form_of_a_number_is_the_owned_number(api, written):
+    add_list(api, RECEPTION)
+    result = ok(dict(numbers=[entry(written, caller_name='Reception')]))
+    assert [(n['number'], n['decision']) for n in result['numbers']] == [('442037691880', 'owned')]
+    assert writes(api) == []
+
+
+def test_a_national_number_fails_before_any_request(api):
+    result = failed(dict(numbers=[entry('442037691880'), entry('020 3769 1880', caller_name='X')]))
+    assert result['msg'].startswith("numbers[1].number: '020 3769 1880' is a national number")
+    assert 'country code' in result['msg']
+    assert len(api.calls) == 0
