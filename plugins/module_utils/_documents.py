@@ -362,7 +362,6 @@ def normalise_file(raw):
                 verified=bool(_flag(raw.get('is_verified'))), source=empty_to_none(raw.get('source')))
 
 
-def matching_files(documents, name, document_type):
-    """The group's files (normalised) with this name and type, in the API's order."""
-    files = [normalise_file(raw) for raw in documents or [] if isinstance(raw, dict)]
+def matching_files(files, name, document_type):
+    """The group's files (normalised, see ``_api.group_files``) with this name and type, in the API's order."""
     return [item for item in files if item['name'] == name and item['type'] == document_type]

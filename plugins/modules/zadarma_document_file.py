@@ -117,7 +117,8 @@ uploaded:
   sample: true
 '''
 
-from ansible_collections.zadarma.telephony.plugins.module_utils._base import Write, ZadarmaModule
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
+from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
 from ansible_collections.zadarma.telephony.plugins.module_utils._documents import (
     UPLOAD_TYPES,
     matching_files,
@@ -127,8 +128,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._values import c
 
 
 def list_files(zm, group_id, name, document_type):
-    response = zm.read('documents/files', dict(group_id=group_id, user_id=zm.user_id))
-    return matching_files(response.get('documents'), name, document_type)
+    return matching_files(zm.run(api.group_files, zm.api, group_id, zm.user_id), name, document_type)
 
 
 def main():
@@ -140,17 +140,17 @@ def main():
         follow_symlinks=dict(type='bool', default=False),
     ), user_id=True)
     group_id, document_type = zm.params['group_id'], zm.params['document_type']
-    zm.check(check_non_negative, group_id, 'group_id')
-    local = zm.check(read_document, zm.params['path'], follow_symlinks=zm.params['follow_symlinks'])
+    zm.run(check_non_negative, group_id, 'group_id')
+    local = zm.run(read_document, zm.params['path'], follow_symlinks=zm.params['follow_symlinks'])
 
     before = list_files(zm, group_id, local['name'], document_type)
     after = before
     if zm.params['force'] or not before:
         # A POST: never sent twice after an ambiguous failure (see the client).
-        params = dict(group_id=group_id, document_type=document_type, user_id=zm.user_id)
-        write = Write('POST', 'documents/upload', params, 'upload %s as %s to document group %d'
-                      % (local['name'], document_type, group_id),
-                      file=(local['name'], local['content'], local['content_type']))
+        write = api.upload_write(group_id, document_type, zm.user_id,
+                                 (local['name'], local['content'], local['content_type']),
+                                 'upload %s as %s to document group %d' % (local['name'], document_type, group_id),
+                                 len(before))
         response = zm.apply([write])[0]
         name = (response or {}).get('doc_name') or local['name']
         predicted = dict(name=name, type=document_type, verified=False, source=None)

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
 from ansible_collections.zadarma.telephony.plugins.module_utils import _documents as docs
 from ansible_collections.zadarma.telephony.plugins.modules import zadarma_document_file as module
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
@@ -250,14 +251,26 @@ def test_a_file_that_grows_after_the_size_check_is_refused(tmp_path, monkeypatch
     assert str(caught.value) == 'path: %s grew over the upload limit of 100 bytes (0 MiB) while it was read' % path
 
 
+class FakeFilesClient(object):
+    def __init__(self, documents):
+        self.documents, self.sent = documents, []
+
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
+        self.sent.append((http_method, endpoint, params))
+        return dict(status='success', documents=self.documents)
+
+
 def test_matching_files():
     documents = [dict(type='passport', is_verified='true', source='upload', name='passport.pdf'),
                  dict(type='contract', is_verified='false', source='upload', name='passport.pdf'),
                  dict(type='passport', is_verified='false', source='upload', name='other.pdf'),
                  'garbage']
-    assert docs.matching_files(documents, 'passport.pdf', 'passport') == [
+    client = FakeFilesClient(documents)
+    files = api.group_files(client, 5, 1001)
+    assert client.sent == [('GET', 'documents/files', dict(group_id=5, user_id=1001))]
+    assert docs.matching_files(files, 'passport.pdf', 'passport') == [
         dict(name='passport.pdf', type='passport', verified=True, source='upload')]
-    assert docs.matching_files(None, 'passport.pdf', 'passport') == []
+    assert api.group_files(FakeFilesClient(None), 5) == []
 
 
 # The module: requests sent ---------------------------------------------------------------------
