@@ -8,9 +8,10 @@ stand-in for the pip that line's ansible-test pins, and runs each leg as `make <
 on the line's own staged copy (build/lines/<line>/), so that lines can run side by side.
 
 Venvs are built concurrently (network-bound) and a line's legs start when its venv is ready; the legs of
---jobs lines run at once (default 2: one per core), each leg's output is kept in build/lines/<line>/<leg>.log and printed when the leg ends. A line
-whose Python cannot be found is SKIPPED, with the reason and the command that provides it; the run still
-fails then, since the matrix was not proven. The end prints a table of every leg, its result and time.
+--jobs lines run at once (default 2: one per core). Each leg's output is kept in
+build/lines/<line>/<leg>.log and printed when the leg ends. A line whose Python cannot be found is SKIPPED,
+with the reason and the command that provides it; the run still fails then, since the matrix was not
+proven. The end prints a table of every leg, its result and time.
 """
 
 from __future__ import annotations
