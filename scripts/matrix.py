@@ -7,10 +7,11 @@ tests/requirements.txt (rebuilt only when one of those changes), writes ansible-
 stand-in for the pip that line's ansible-test pins, and runs each leg as `make <leg> VENV=.venvs/<line>`
 on the line's own staged copy (build/lines/<line>/), so that lines can run side by side.
 
-Venvs are built concurrently (network-bound); the legs of --jobs lines run at once (default 2: one per
-core), each leg's output is kept in build/lines/<line>/<leg>.log and printed when the leg ends. A line
-whose Python cannot be found is SKIPPED, with the reason and the command that provides it; the run still
-fails then, since the matrix was not proven. The end prints a table of every leg, its result and time.
+Venvs are built concurrently (network-bound) and a line's legs start when its venv is ready; the legs of
+--jobs lines run at once (default 2: one per core). Each leg's output is kept in
+build/lines/<line>/<leg>.log and printed when the leg ends. A line whose Python cannot be found is SKIPPED,
+with the reason and the command that provides it; the run still fails then, since the matrix was not
+proven. The end prints a table of every leg, its result and time.
 """
 
 from __future__ import annotations
@@ -110,9 +111,8 @@ def build_venv(line):
         current = open(stamp, encoding="utf-8").read() if os.path.exists(stamp) else None
         if current != fingerprint:
             shutil.rmtree(line.venv, ignore_errors=True)
-            for command in (
+            for command in (  # the pip that ensurepip brings is recent enough: no upgrade step
                 [line.interpreter, "-m", "venv", line.venv],
-                [python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
                 [python, "-m", "pip", "install", "--quiet", "ansible-core==%s" % line.core, "-r", TEST_REQUIREMENTS],
             ):
                 done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -180,17 +180,23 @@ def main():
             line.problem, line.problem_status = missing, "SKIPPED"
             say("matrix: SKIPPED line %s (%s): %s" % (line.name, " ".join(line.legs), missing))
 
+    # Venvs build concurrently (network-bound); a line's legs start as soon as its venv is ready. Lines with
+    # the most legs start first (they are the longest), so that the short ones fill the gaps.
     ready = [line for line in lines if not line.problem]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(build_venv, ready))
-    for line in ready:
-        if line.problem:
-            say("matrix: FAILED to build the venv of %s: %s" % (line.name, line.problem))
-
-    # Lines with the most legs start first (they are the longest), so that the short ones fill the gaps.
     by_length = sorted(lines, key=lambda line: len(line.legs), reverse=True)
+    venv_pool = concurrent.futures.ThreadPoolExecutor(max_workers=4)
+    venvs = {line: venv_pool.submit(build_venv, line) for line in by_length if not line.problem}
+
+    def venv_then_legs(line):
+        if line in venvs:
+            venvs[line].result()
+            if line.problem:
+                say("matrix: FAILED to build the venv of %s: %s" % (line.name, line.problem))
+        return run_line(line, make)
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        per_line = dict(zip(by_length, pool.map(lambda line: run_line(line, make), by_length)))
+        per_line = dict(zip(by_length, pool.map(venv_then_legs, by_length)))
+    venv_pool.shutdown()
     results = [result for line in lines for result in per_line[line]]
 
     total = time.monotonic() - started
@@ -198,7 +204,8 @@ def main():
     say("%-6s %-13s %-7s %-12s %-8s %8s" % ("line", "ansible-core", "python", "leg", "result", "seconds"))
     for line, leg, status, seconds in results:
         say("%-6s %-13s %-7s %-12s %-8s %8.0f" % (line.name, line.core, line.python, leg, status, seconds))
-    say("venv set-up (concurrent): %s" % ", ".join("%s %.0f s" % (line.name, line.setup_seconds) for line in ready))
+    setups = ", ".join("%s %.0f s" % (line.name, line.setup_seconds) for line in ready)
+    say("venv set-up (concurrent with the legs): %s" % setups)
     say("matrix wall time: %.0f s (%.1f min), %d lines, %d legs at most at once" % (
         total, total / 60, len(lines), options.jobs))
     for line in lines:
