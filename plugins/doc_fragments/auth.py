@@ -39,8 +39,8 @@ options:
   validate_certs:
     description:
       - Whether to verify the API's TLS certificate.
-      - V(false) is refused unless the host of O(api_url) is a loopback address (a local test server): a signed
-        request or an uploaded passport seen by a man in the middle cannot be taken back. To trust a private
+      - V(false) is refused unless the host of O(api_url) is a loopback address (a local test server), because a
+        signed request or an uploaded passport seen by a man in the middle cannot be taken back. To trust a private
         certificate authority, set E(REQUESTS_CA_BUNDLE) (or E(CURL_CA_BUNDLE)) to its bundle instead.
     type: bool
     default: true
