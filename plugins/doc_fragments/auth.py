@@ -49,7 +49,8 @@ notes:
     above can be set once with C(module_defaults) and C(group/zadarma.telephony.zadarma).
   - The client waits out HTTP 429 (rate limit) and paces itself from the C(X-RateLimit-*) headers; reads
     and settings are retried after transient failures, while orders, prolongations, group creation and
-    uploads are never sent twice. See the collection's C(docs/failures.md) and C(docs/security.md).
+    uploads are never sent twice after an ambiguous failure, and after HTTP 429 only when the state shows
+    they are still needed. See the collection's C(docs/failures.md) and C(docs/security.md).
 requirements:
   - requests >= 2.32.4
 '''
