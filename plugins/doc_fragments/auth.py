@@ -39,8 +39,8 @@ options:
   validate_certs:
     description:
       - Whether to verify the API's TLS certificate.
-      - V(false) is refused unless the host of O(api_url) is a loopback address (a local test server): a signed
-        request or an uploaded passport seen by a man in the middle cannot be taken back. To trust a private
+      - V(false) is refused unless the host of O(api_url) is a loopback address (a local test server), because a
+        signed request or an uploaded passport seen by a man in the middle cannot be taken back. To trust a private
         certificate authority, set E(REQUESTS_CA_BUNDLE) (or E(CURL_CA_BUNDLE)) to its bundle instead.
     type: bool
     default: true
@@ -49,7 +49,8 @@ notes:
     above can be set once with C(module_defaults) and C(group/zadarma.telephony.zadarma).
   - The client waits out HTTP 429 (rate limit) and paces itself from the C(X-RateLimit-*) headers; reads
     and settings are retried after transient failures, while orders, prolongations, group creation and
-    uploads are never sent twice. See the collection's C(docs/failures.md) and C(docs/security.md).
+    uploads are never sent twice after an ambiguous failure, and after HTTP 429 only when the state shows
+    they are still needed. See the collection's C(docs/failures.md) and C(docs/security.md).
 requirements:
   - requests >= 2.32.4
 '''

@@ -491,9 +491,8 @@ def test_429_on_a_post_is_not_sent_again_when_before_resend_says_done(mocked, cl
 
 def test_before_resend_is_asked_after_every_429(mocked, client):
     asked = []
-    for _ in range(3):
-        mocked.add('POST', url('direct_numbers/order'), **limited(1))
-    mocked.add('POST', url('direct_numbers/order'), json=OK)
+    for answer in (limited(1), limited(1), limited(1), dict(json=OK)):
+        mocked.add('POST', url('direct_numbers/order'), **answer)
     assert client.post('direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: asked.append(1) or True) == OK
     assert len(mocked.calls) == 4 and len(asked) == 3
 
@@ -1079,8 +1078,8 @@ def test_loopback_traffic_never_goes_through_a_proxy(local_api, fake_time, monke
 def test_loopback_with_netrc_sends_the_signature(local_api, fake_time, netrc_home):
     client = ZadarmaClient(KEY, SECRET, api_url=local_api.url, sleep=fake_time.sleep, clock=fake_time.clock)
     client.post('direct_numbers/order', {'number_id': 'x'})
-    assert local_api.seen[0][2] == '%s:%s' % (KEY, sign('/v1/direct_numbers/order/',
-                                                          build_query({'number_id': 'x', 'format': 'json'}), SECRET))
+    signature = sign('/v1/direct_numbers/order/', build_query({'number_id': 'x', 'format': 'json'}), SECRET)
+    assert local_api.seen[0][2] == '%s:%s' % (KEY, signature)
 
 
 class Recorder(requests.Session):
