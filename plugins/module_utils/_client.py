@@ -108,7 +108,7 @@ def is_loopback(host):
 
 
 # scheme://host[:port][/]: a DNS name or IPv4 address, or an IPv6 literal in brackets; nothing else.
-_API_URL = re.compile(r'^(?P<scheme>https?)://(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?/?$',
+_API_URL = re.compile(r'(?P<scheme>https?)://(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?/?',
                       re.IGNORECASE)
 _DEFAULT_PORTS = {'http': 80, 'https': 443}
 
@@ -149,15 +149,16 @@ def check_api_url(api_url, validate_certs=True):
     if '\\' in text or any(char.isspace() or not char.isprintable() or ord(char) > 126 for char in text):
         raise ValueError('api_url: backslashes, whitespace, control and non-ASCII characters are not allowed, '
                          'got %r' % text)
-    match = _API_URL.match(text)
-    port = int(match.group('port') or _DEFAULT_PORTS[match.group('scheme').lower()]) if match else 0
+    match = _API_URL.fullmatch(text)
+    scheme = match.group('scheme').lower() if match else ''
     host = match.group('host').lower() if match else ''
-    if not match or not 0 < port < 65536 or (host.startswith('[') and not _is_ip(host[1:-1])) \
-            or not _read_alike(text, (match.group('scheme').lower(), host, port)):
+    port = int(match.group('port') or _DEFAULT_PORTS[scheme]) if match else 0
+    valid_literal = not host.startswith('[') or _is_ip(host[1:-1])
+    if not (match and 0 < port < 65536 and valid_literal and _read_alike(text, (scheme, host, port))):
         raise ValueError('api_url: must be scheme://host[:port] with nothing after it (no user, path, query or '
                          'fragment), %s; got %r' % (example, api_url))
     if not is_loopback(host):
-        if match.group('scheme').lower() == 'http':
+        if scheme == 'http':
             raise ValueError('api_url: plain http is only allowed to a loopback host (127.0.0.1, ::1, localhost): '
                              'Zadarma signatures have no nonce, so a request seen on the wire can be replayed')
         if not validate_certs:
