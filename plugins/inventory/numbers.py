@@ -108,20 +108,11 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._client import (
     check_api_url,
 )
 from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import normalize_number
-from ansible_collections.zadarma.telephony.plugins.module_utils._values import parse_api_datetime
+from ansible_collections.zadarma.telephony.plugins.module_utils._values import days_until
 
 # The host variables taken from a normalised owned number (the rest are computed).
 RECORD_VARS = ('number', 'status', 'sip', 'caller_name', 'autoprolongation', 'test_mode', 'stop_date', 'monthly_fee',
                'currency', 'country', 'channels')
-
-
-def days_left(stop_date, today):
-    """Whole days from today to the stop date (negative once passed); None when the API gave no date."""
-    try:
-        stop = parse_api_datetime(stop_date)
-    except ValueError:
-        return None
-    return None if stop is None else (stop.date() - today).days
 
 
 def host_vars(record, today):
@@ -129,7 +120,7 @@ def host_vars(record, today):
     variables = dict(('zadarma_' + key, record.get(key)) for key in RECORD_VARS)
     variables['zadarma_autoprolongation'] = bool(record.get('autoprolongation'))
     variables['zadarma_test_mode'] = bool(record.get('test_mode'))
-    variables['zadarma_days_left'] = days_left(record.get('stop_date'), today)
+    variables['zadarma_days_left'] = days_until(record.get('stop_date'), today)
     return variables
 
 
