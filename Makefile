@@ -26,7 +26,7 @@ export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv stage ansible-test-cache sanity units integration simulator-tests lint build \
-        build-check test demo simulator bench clean distclean
+        build-check test demo simulator bench clean distclean eda-tests
 
 help:
 	@echo "make demo             run the demo against the local Zadarma API simulator"
@@ -37,6 +37,7 @@ help:
 	@echo "make units            ansible-test units on the staged copy"
 	@echo "make simulator-tests  pytest tests/simulator"
 	@echo "make integration      pytest tests/integration (xdist, JOBS=$(JOBS)) against the staged copy"
+	@echo "make eda-tests        the event source under a real ansible-rulebook (own venv .venv-eda, Java 17)"
 	@echo "make build            build the collection tarball into build/ and check it"
 	@echo "make simulator        run the simulator in the foreground on 127.0.0.1:$(SIM_PORT)"
 	@echo "make bench            run benchmarks/run.py"
@@ -75,6 +76,20 @@ simulator-tests: $(VENV_STAMP)
 lint: $(VENV_STAMP) stage
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/ansible-lint $(if $(CI),--nocolor,)
 
+# Event-Driven Ansible: ansible-rulebook and its Java 17 runtime, apart from the main tools.
+EDA_VENV := .venv-eda
+EDA_STAMP := $(EDA_VENV)/.installed
+
+$(EDA_STAMP): tests/eda/requirements.txt
+	@test -x $(EDA_VENV)/bin/python || $(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet -r tests/eda/requirements.txt
+	@touch $@
+
+eda-tests: $(EDA_STAMP) stage
+	@command -v java >/dev/null || apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+	  || { echo "eda-tests: ansible-rulebook needs a Java 17+ runtime (openjdk-17-jre-headless)"; exit 1; }
+	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(EDA_VENV)/bin/pytest tests/eda
+
 build: $(VENV_STAMP) stage
 	@rm -f build/zadarma-telephony-*.tar.gz
 	ansible-galaxy collection build $(STAGE) --output-path build --force
@@ -110,4 +125,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(EDA_VENV)
