@@ -76,7 +76,7 @@ def test_list_and_graph_with_one_request_each(simulator, tmp_path):
 def test_cache_spares_the_api(simulator, tmp_path):
     path = source(tmp_path, cache=True, cache_plugin="ansible.builtin.jsonfile",
                   cache_connection=str(tmp_path / "cache"), cache_timeout=600)
-    for _ in range(3):
+    for _run in range(3):
         rc, _out, err = ansible_inventory(simulator, path, "--graph")
         assert rc == 0, err
     assert len(api_reads(simulator)) == 1

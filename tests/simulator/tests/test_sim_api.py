@@ -313,7 +313,10 @@ def test_ordered_number_turns_on_once_its_documents_are_verified(api):
     api.ctl('POST', '/_sim/config', {'auto_verify': False})
     api.ok('POST', '/v1/direct_numbers/order/', {'direction_id': BERLIN, 'documents_group_id': 0})
     number = api.state()['numbers'][-1]['number']
-    status = lambda: next(n['status'] for n in api.ok('GET', '/v1/direct_numbers/')['info'] if n['number'] == number)
+
+    def status():
+        return next(n['status'] for n in api.ok('GET', '/v1/direct_numbers/')['info'] if n['number'] == number)
+
     assert status() == 'checking_upload'
     api.ok('POST', '/v1/documents/upload/', {'group_id': 0, 'document_type': 'passport'},
            files={'file': ('passport.pdf', b'%PDF-1.4 x', 'application/pdf')})

@@ -9,6 +9,12 @@ with the collection's own client and normalisation, and emits what changed since
 
 from __future__ import annotations
 
+import asyncio
+import datetime
+import logging
+import os
+import sys
+
 DOCUMENTATION = r'''
 ---
 short_description: Events when a Zadarma number changes, nears its stop date, or the balance runs low
@@ -76,12 +82,6 @@ EXAMPLES = r'''
         run_playbook:
           name: zadarma.telephony.route_numbers
 '''
-
-import asyncio
-import datetime
-import logging
-import os
-import sys
 
 
 def _make_collection_importable():

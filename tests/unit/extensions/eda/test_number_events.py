@@ -148,16 +148,16 @@ def test_changes_between_polls():
 
 def test_expiring_once_per_stop_date_and_a_prolongation_rearms_it():
     prolonged = dict(NEW_YORK, stop_date=stop_in(12))
-    events, _ = run([poll(NEW_YORK), poll(NEW_YORK), poll(prolonged), poll(prolonged)])
+    events = run([poll(NEW_YORK), poll(NEW_YORK), poll(prolonged), poll(prolonged)])[0]
     expiring = [e for e in events if e['type'] == 'number_expiring']
     assert [e['days_left'] for e in expiring] == [5, 12]
     assert [e['type'] for e in events] == ['number_expiring', 'number_changed', 'number_expiring']
 
 
 def test_expiring_days_bounds_the_window():
-    events, _ = run([poll(api_number('442037691880', stop_date=stop_in(7)))], expiring_days=6)
+    events = run([poll(api_number('442037691880', stop_date=stop_in(7)))], expiring_days=6)[0]
     assert events == []
-    events, _ = run([poll(api_number('442037691880', stop_date=stop_in(6)))], expiring_days=6)
+    events = run([poll(api_number('442037691880', stop_date=stop_in(6)))], expiring_days=6)[0]
     assert [e['days_left'] for e in events] == [6]
 
 
