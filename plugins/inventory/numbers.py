@@ -107,7 +107,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._client import (
     ZadarmaError,
     check_api_url,
 )
-from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import normalize_number
+from ansible_collections.zadarma.telephony.plugins.module_utils._api import owned_numbers
 from ansible_collections.zadarma.telephony.plugins.module_utils._values import days_until
 
 # The host variables taken from a normalised owned number (the rest are computed).
@@ -156,10 +156,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _read_owned(self):
         client = self._client()
         try:
-            items = client.get('direct_numbers').get('info') or []
+            return list(owned_numbers(client).values())
         except ZadarmaError as error:
             raise AnsibleError('zadarma.telephony.numbers: %s' % error)
-        return [normalize_number(item) for item in items]
 
     def _client(self):
         if not HAS_REQUESTS:
@@ -172,7 +171,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                          'in the environment variable %s' % (option, variable))
             credentials[option] = value
         try:
-            api_url = check_api_url(self._templated('api_url'))
+            api_url = check_api_url(self._templated('api_url'), validate_certs=self.get_option('validate_certs'))
         except ValueError as exc:
             raise AnsibleParserError('zadarma.telephony.numbers: %s' % exc)
         return ZadarmaClient(credentials['api_key'], credentials['api_secret'], api_url,

@@ -31,7 +31,7 @@ description:
     C(balance_low) (C(balance), C(currency), C(threshold); once per fall below O(balance_below)).'
   - A failed poll (API error, rate limit, network) is logged and tried again at the next interval; the source
     never stops on its own. Bad arguments fail at start.
-  - Needs the Python library C(requests) and ansible-core (the collection's client) where ansible-rulebook runs.
+  - Needs the Python library C(requests) where ansible-rulebook runs (the collection's client).
 options:
   api_key:
     description:
@@ -104,8 +104,8 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._client import (
     ZadarmaClient,
     check_api_url,
 )
-from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import normalize_number  # noqa: E402
-from ansible_collections.zadarma.telephony.plugins.module_utils._values import days_until, to_bool, to_float  # noqa: E402
+from ansible_collections.zadarma.telephony.plugins.module_utils._api import balance, owned_numbers  # noqa: E402
+from ansible_collections.zadarma.telephony.plugins.module_utils._values import days_until, to_bool  # noqa: E402
 
 LOG = logging.getLogger(__name__)
 MIN_INTERVAL = 10
@@ -126,17 +126,18 @@ def parse_args(args):
             raise ValueError('number_events: %s is not set; give it in the rulebook or in the environment '
                              'variable %s' % (name, variable))
     try:
-        settings['api_url'] = check_api_url(args.get('api_url') or os.environ.get('ZADARMA_API_URL') or DEFAULT_API_URL)
+        settings['validate_certs'] = to_bool(args.get('validate_certs', True))
+    except ValueError:
+        raise ValueError('number_events: validate_certs must be true or false, got %r' % args['validate_certs'])
+    try:
+        settings['api_url'] = check_api_url(args.get('api_url') or os.environ.get('ZADARMA_API_URL') or DEFAULT_API_URL,
+                                            validate_certs=settings['validate_certs'] is not False)
     except ValueError as exc:
         raise ValueError('number_events: %s' % exc)
     settings['interval'] = _number(args, 'interval', int, 300, minimum=MIN_INTERVAL)
     settings['expiring_days'] = _number(args, 'expiring_days', int, 14)
     settings['balance_below'] = _number(args, 'balance_below', float, None)
     settings['timeout'] = _number(args, 'timeout', int, 30, minimum=1)
-    try:
-        settings['validate_certs'] = to_bool(args.get('validate_certs', True))
-    except ValueError:
-        raise ValueError('number_events: validate_certs must be true or false, got %r' % args['validate_certs'])
     return settings
 
 
@@ -156,14 +157,8 @@ def _number(args, name, kind, default, minimum=None):
 
 
 def read_account(client, with_balance):
-    """One poll: {digits: record} of the owned numbers, and (amount, currency) or None. One or two requests."""
-    items = client.get('direct_numbers').get('info') or []
-    numbers = dict((record['number'], record) for record in (normalize_number(item) for item in items))
-    balance = None
-    if with_balance:
-        body = client.get('info/balance')
-        balance = (to_float(body.get('balance')), body.get('currency'))
-    return numbers, balance
+    """One poll: {digits: record} of the owned numbers, and dict(amount, currency) or None. One or two requests."""
+    return owned_numbers(client), balance(client) if with_balance else None
 
 
 def _event(kind, **fields):
@@ -180,12 +175,12 @@ class Watcher(object):
         self.expiry_sent = set()     # (number, stop_date) already reported as expiring
         self.balance_low_sent = False
 
-    def update(self, numbers, balance, today):
+    def update(self, numbers, account_balance, today):
         events = []
         if self.numbers is not None:
             events += self._changes(numbers)
         events += self._expiring(numbers, today)
-        events += self._balance(balance)
+        events += self._balance(account_balance)
         self.numbers = numbers
         return events
 
@@ -222,17 +217,17 @@ class Watcher(object):
         self.expiry_sent = current  # a new stop date (a prolongation) or a number gone: forgotten, so re-armed
         return events
 
-    def _balance(self, balance):
-        if self.balance_below is None or balance is None or balance[0] is None:
+    def _balance(self, account_balance):
+        if self.balance_below is None or account_balance is None or account_balance['amount'] is None:
             return []
-        amount, currency = balance
+        amount = account_balance['amount']
         if amount >= self.balance_below:
             self.balance_low_sent = False
             return []
         if self.balance_low_sent:
             return []
         self.balance_low_sent = True
-        return [_event('balance_low', balance=amount, currency=currency, threshold=self.balance_below)]
+        return [_event('balance_low', balance=amount, currency=account_balance['currency'], threshold=self.balance_below)]
 
 
 def today_utc():
@@ -245,13 +240,13 @@ async def watch(queue, client, settings, sleep=asyncio.sleep, today=today_utc):
     with_balance = settings['balance_below'] is not None
     while True:
         try:
-            numbers, balance = await asyncio.to_thread(read_account, client, with_balance)
+            numbers, account_balance = await asyncio.to_thread(read_account, client, with_balance)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # The client's errors name the request and the API's message, never a credential.
             LOG.warning('zadarma.telephony.number_events: poll failed, trying again in %d s: %s',
                         settings['interval'], exc)
         else:
-            for event in watcher.update(numbers, balance, today()):
+            for event in watcher.update(numbers, account_balance, today()):
                 await queue.put(event)
                 await asyncio.sleep(0)
         await sleep(settings['interval'])
