@@ -31,7 +31,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv stage ansible-test-cache sanity units integration awx simulator-tests lint build \
         build-check galaxy docs docs-lint docs-check chromium matrix test test-fast demo simulator bench \
-        clean distclean
+        clean distclean eda-tests
 
 help:
 	@echo "make demo             run the demo against the local Zadarma API simulator"
@@ -48,6 +48,7 @@ help:
 	@echo "make simulator-tests  pytest tests/simulator"
 	@echo "make integration      pytest tests/integration (xdist, JOBS=$(JOBS)) against the staged copy"
 	@echo "make awx              the playbooks through ansible-runner as AWX runs them (part of integration)"
+	@echo "make eda-tests        the event source under a real ansible-rulebook (own venv .venv-eda, Java 17)"
 	@echo "make build            build the collection tarball into build/ and check it"
 	@echo "make galaxy           Galaxy's importer (offline, ansible-doc and ansible-lint on) on the tarball"
 	@echo "make docs             the HTML documentation site into build/docs/html (antsibull-docs, Sphinx)"
@@ -97,6 +98,20 @@ simulator-tests: $(VENV_READY)
 lint: $(VENV_READY) stage
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/ansible-lint $(if $(CI),--nocolor,)
 
+# Event-Driven Ansible: ansible-rulebook and its Java 17 runtime, apart from the main tools.
+EDA_VENV := .venv-eda
+EDA_STAMP := $(EDA_VENV)/.installed
+
+$(EDA_STAMP): tests/eda/requirements.txt
+	@test -x $(EDA_VENV)/bin/python || $(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet -r tests/eda/requirements.txt
+	@touch $@
+
+eda-tests: $(EDA_STAMP) stage
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y --no-install-recommends openjdk-17-jre-headless; } \
+	  || { echo "eda-tests: ansible-rulebook needs a Java 17+ runtime (openjdk-17-jre-headless)"; exit 1; }
+	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(EDA_VENV)/bin/pytest tests/eda
+
 build: $(VENV_READY) stage
 	@rm -f build/zadarma-telephony-*.tar.gz
 	ansible-galaxy collection build $(STAGE) --output-path build --force
@@ -136,7 +151,7 @@ matrix:
 	$(PYTHON) scripts/matrix.py $(MATRIX_ARGS)
 
 # Every step runs even when an earlier one fails, so one run shows everything; the end is a table.
-TEST_STEPS := lint build galaxy docs-check simulator-tests matrix
+TEST_STEPS := lint build galaxy docs-check simulator-tests eda-tests matrix
 
 test:
 	@start=$$(date +%s); summary=""; failed=0; \
@@ -179,4 +194,4 @@ clean:
 	find . \( -path ./.venv -o -path ./.venvs \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf .venv .venvs
+	rm -rf .venv .venvs $(EDA_VENV)

@@ -94,6 +94,15 @@ def parse_api_datetime(value):
     return datetime.datetime.strptime(str(value)[:19], API_DATETIME)
 
 
+def days_until(stop_date, today):
+    """Whole days from ``today`` (a date) to an API date (negative once passed); None when there is none."""
+    try:
+        stop = parse_api_datetime(stop_date)
+    except ValueError:
+        return None
+    return None if stop is None else (stop.date() - today).days
+
+
 def add_months(moment, months):
     """Calendar months, the day clamped to the month's end (Jan 31 + 1 month = Feb 28/29)."""
     month_index = moment.month - 1 + months

@@ -306,8 +306,27 @@ def test_order_status_follows_documents(api):
     body = api.ok('POST', '/v1/direct_numbers/order/', {'direction_id': BERLIN, 'documents_group_id': 0})
     assert body['is_activated'] == 'true'
     numbers = api.ok('GET', '/v1/direct_numbers/')['info']
-    expected = [('checking_upload', 'order'), ('checking', 'order'), ('on', 'common')]
+    expected = [('on', 'common')] * 3  # the verified documents activate the numbers ordered before too
     assert [(n['status'], n['type']) for n in numbers[-3:]] == expected
+
+
+def test_ordered_number_turns_on_once_its_documents_are_verified(api):
+    api.ctl('POST', '/_sim/config', {'auto_verify': False})
+    api.ok('POST', '/v1/direct_numbers/order/', {'direction_id': BERLIN, 'documents_group_id': 0})
+    number = api.state()['numbers'][-1]['number']
+
+    def status():
+        return next(n['status'] for n in api.ok('GET', '/v1/direct_numbers/')['info'] if n['number'] == number)
+
+    assert status() == 'checking_upload'
+    api.ok('POST', '/v1/documents/upload/', {'group_id': 0, 'document_type': 'passport'},
+           files={'file': ('passport.pdf', b'%PDF-1.4 x', 'application/pdf')})
+    assert status() == 'checking'
+    api.ctl('POST', '/_sim/state', {'balance': 50.0})
+    assert status() == 'checking'
+    api.ctl('POST', '/_sim/state', {'verify_files': True})
+    assert status() == 'on'
+    assert api.ok('GET', '/v1/direct_numbers/number/', {'number': number})['info']['status'] == 'on'
 
 
 def test_prolong(api):

@@ -192,6 +192,17 @@ class NumbersApi(Backend):
         return {'number': record['number'], 'stop_date': record['stop_date'],
                 'total_paid': {'amount': amount, 'currency': self.currency}}
 
+    def activate_numbers(self, account):
+        """As the API does: an ordered number moves on (checking_upload -> checking -> on) once its group passes."""
+        progress = ('checking_upload', 'checking', 'on')
+        for record in account.numbers.values():
+            dest = self.catalog.destinations.get(record.get('direction_id'))
+            group = account.groups.get(record.get('group_id'))
+            if record['status'] in progress[:2] and dest and group:
+                status = self.order_status(account, group, dest)
+                if progress.index(status) > progress.index(record['status']):
+                    record['status'] = status
+
     def validity(self, account, group, dest):
         """The four checks of GET /v1/documents/groups/valid/<id>/, as booleans."""
         upload, specify = dest['restrictions']['upload'], dest['restrictions']['specify']

@@ -92,6 +92,7 @@ class DocumentsApi(Backend):
         account.group(group_id)
         check_group_params(params)
         account.groups[group_id] = group_record(params, group_id)  # the request replaces the record
+        self.activate_numbers(account)
         return {'group': group_entry(account.groups[group_id])}
 
     def group_valid(self, account, params, group_id):
@@ -113,6 +114,7 @@ class DocumentsApi(Backend):
             'source': 'upload', 'size': len(upload['content']),
             'sha256': hashlib.sha256(upload['content']).hexdigest(),
         })
+        self.activate_numbers(account)
         return {'message': 'The File {0} has been successfully uploaded to the website.'.format(name), 'doc_name': name}
 
     def files(self, account, params):

@@ -247,4 +247,5 @@ class State(NumbersApi, DocumentsApi, SipApi):
             if payload.get('verify_files'):
                 for item in account.files:
                     item['is_verified'] = 'true'
+                self.activate_numbers(account)
             return {'added': len(records)}

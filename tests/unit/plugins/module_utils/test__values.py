@@ -20,6 +20,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
     check_non_negative,
     check_number,
     check_sip_target,
+    days_until,
     empty_to_none,
     months_to_reach,
     number_digits,
@@ -92,6 +93,14 @@ def test_empty_to_none():
     assert empty_to_none(None) is None
     assert empty_to_none('x') == 'x'
     assert empty_to_none(0) == 0
+
+
+def test_days_until_counts_calendar_days():
+    today = datetime.date(2024, 3, 15)
+    assert days_until('2024-03-15 23:59:59', today) == 0
+    assert days_until('2024-03-29 00:00:00', today) == 14
+    assert days_until('2024-03-13 10:00:00', today) == -2
+    assert days_until('', today) is None and days_until('soon', today) is None
 
 
 def test_parse_api_datetime():
