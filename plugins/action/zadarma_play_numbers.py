@@ -119,7 +119,8 @@ class ActionModule(ActionBase):
         if done.get('failed'):
             raise ApiFailure(done.get('msg') or '%s failed' % fqcn, done.get('writes_done') or ())
         self.writes = self.writes or bool(done.get('changed'))
-        if done.get('diff'):
+        # A document group's diff holds personal values: shown only when asked for (show_personal_data).
+        if done.get('diff') and (module != 'zadarma_document_group' or self._task.args.get('show_personal_data')):
             self.diffs.extend(done['diff'] if isinstance(done['diff'], list) else [done['diff']])
         return done
 
@@ -165,7 +166,7 @@ class ActionModule(ActionBase):
                 owners = declared[digits(item['number'])]
                 if len(owners) > 1:
                     others = sorted(set(owners) - {host})
-                    shared.append('%s is %s' % (item['number'], 'also declared by ' + ', '.join(others)
+                    shared.append('%s is %s' % (digits(item['number']), 'also declared by ' + ', '.join(others)
                                                 if others else 'listed twice'))
             if shared:
                 reports[host] = dict(failed=True, msg='%s: a number must be declared by one host only, or the hosts '
