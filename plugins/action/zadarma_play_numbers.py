@@ -135,7 +135,7 @@ class ActionModule(ActionBase):
         known = set(options) | set(ROLE_OUTPUTS[role])
         wrong = typos(list(own), prefix, known)
         if wrong:
-            raise Refusal(None, '; '.join(wrong) + '. Nothing was done for this host')
+            raise Refusal(None, '; '.join(wrong) + '. Nothing was done for this host.')
         values = {}
         for name in options:
             if name in own:

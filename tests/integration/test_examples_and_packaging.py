@@ -1,4 +1,4 @@
-"""Every module's EXAMPLES run unchanged against the simulator; the execution environment definition builds."""
+"""Every module's EXAMPLES run unchanged against the simulator, in check mode and for real; the execution environment definition builds."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def test_examples_run_unchanged_against_the_simulator(module, simulator, tmp_pat
     playbook.write_text(yaml.safe_dump([{"name": "EXAMPLES of %s" % module, "hosts": "localhost",
                                          "gather_facts": False, "tasks": prepare + tasks}]))
 
+    # As the guide advises: check mode first (it writes nothing), then for real, then a re-run that changes nothing.
+    rc, output = run_playbook(playbook, simulator, verbosity=1, check=True)
+    assert rc == 0, output_tail(output)
+    assert not simulator.writes(), "EXAMPLES of %s write in check mode" % module
     rc, output = run_playbook(playbook, simulator, verbosity=1)
     assert rc == 0, output_tail(output)
     writes = len(simulator.writes())
