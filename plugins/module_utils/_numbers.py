@@ -26,6 +26,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
     check_date,
     check_non_negative,
     check_number,
+    Invalid,
     check_sip_target,
     empty_to_none,
     months_to_reach,
@@ -116,41 +117,63 @@ def managed(record):
     return dict((key, record.get(key)) for key in MANAGED_KEYS) if record else {}
 
 
+class Refusal(ValueError):
+    """Why one entry cannot be applied: its key, the bare option name and the reason.
+
+    ``str()`` gives the full message, the option prefixed by the entry's label (``numbers[3].sip_id: ...``).
+    """
+
+    def __init__(self, label, option, reason, key=None):
+        self.label, self.option, self.reason, self.key = label, option, reason, key
+        super(Refusal, self).__init__('%s: %s' % (option if label == 'number' else '%s.%s' % (label, option), reason))
+
+    @property
+    def msg(self):
+        return str(self)
+
+
 class Entry(object):
     """One validated request: which number (or which destination to pick one from) and its settings."""
 
     def __init__(self, params, label, state='present'):
         self.label = label  # 'number' or 'numbers[3]': prefixes every message about this entry
+        self.key = params.get('key')  # opaque, echoed back in every result about this entry
         self.state = state
-        self.number = check_number(params['number'], self._opt('number')) if params.get('number') else None
+        try:
+            self._validate(params, state)
+        except Invalid as exc:
+            raise self.refusal(exc.option, exc.reason)
+
+    def refusal(self, option, reason):
+        return Refusal(self.label, option, reason, self.key)
+
+    def _validate(self, params, state):
+        self.number = check_number(params['number'], 'number') if params.get('number') else None
         self.mask = number_digits(params.get('mask')) or None
         self.sip_id = None
         if params.get('sip_id') is not None:
-            self.sip_kind, self.sip_id = check_sip_target(params['sip_id'], self._opt('sip_id'))
+            self.sip_kind, self.sip_id = check_sip_target(params['sip_id'], 'sip_id')
         self.test_mode = params.get('test_mode')
         self.caller_name = params.get('caller_name')
         if self.caller_name is not None:
-            check_caller_name(self.caller_name, self._opt('caller_name'))
+            check_caller_name(self.caller_name, 'caller_name')
         self.autoprolongation = params.get('autoprolongation')
-        self.paid_until = check_date(params['paid_until'], self._opt('paid_until')) if params.get('paid_until') else None
+        self.paid_until = check_date(params['paid_until'], 'paid_until') if params.get('paid_until') else None
         self.order = dict((key, params.get(key)) for key in ORDER_OPTIONS)
         if self.order['country']:
-            self.order['country'] = check_country(self.order['country'], self._opt('country'))
+            self.order['country'] = check_country(self.order['country'], 'country')
         for key in ('max_connect_fee', 'max_monthly_fee'):
-            check_non_negative(self.order[key], self._opt(key))
+            check_non_negative(self.order[key], key)
         if self.order['direction_id'] is not None and self.order['direction_id'] <= 0:
-            raise ValueError('%s: must be a positive destination id' % self._opt('direction_id'))
+            raise Invalid('direction_id', 'must be a positive destination id')
         if self.number is None and self.order['direction_id'] is None:
-            raise ValueError('%s: give the number, or direction_id to choose one' % self._opt('number'))
+            raise Invalid('number', 'give the number, or direction_id to choose one')
         if self.number is None and self.sip_id is None:
-            raise ValueError('%s: without an exact number, sip_id is required: a number of the destination already '
-                             'routed to that target is adopted instead of buying another' % self._opt('sip_id'))
+            raise Invalid('sip_id', 'without an exact number, sip_id is required: a number of the destination already '
+                          'routed to that target is adopted instead of buying another')
         if state == 'absent' and (self.settings_given() or self.paid_until):
-            raise ValueError('%s: state=absent lets the number lapse; it takes no settings (sip_id, test_mode, '
-                             'caller_name, autoprolongation, paid_until)' % self.label)
-
-    def _opt(self, option):
-        return '%s.%s' % (self.label, option) if self.label != 'number' else option
+            raise Invalid('state', 'absent lets the number lapse; it takes no settings (sip_id, test_mode, '
+                          'caller_name, autoprolongation, paid_until)')
 
     def settings_given(self):
         return any(value is not None for value in (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation))
@@ -183,8 +206,8 @@ def plan_settings(record, entry):
     if (entry.sip_id is not None and entry.sip_id != record['sip']) or \
             (entry.test_mode is not None and entry.test_mode != record['test_mode']):
         if route_to is None:
-            raise ValueError('%s: test_mode needs a routing target and %s is not routed: set sip_id too'
-                             % (entry._opt('test_mode'), number))
+            raise entry.refusal('test_mode', 'test_mode needs a routing target and %s is not routed: set sip_id too'
+                                % number)
         params = dict(per_number, sip_id=route_to)
         if entry.test_mode is not None:
             params['test_mode'] = on_off(entry.test_mode)
@@ -206,7 +229,7 @@ def plan_settings(record, entry):
         try:
             months = months_to_reach(stop, entry.paid_until)
         except ValueError as exc:
-            raise ValueError('%s: %s' % (entry._opt('paid_until'), exc))
+            raise entry.refusal('paid_until', str(exc))
         if months:
             cost = round(months * (record['monthly_fee'] or 0.0), 2)
             params = dict(number=number, months=months)
@@ -222,7 +245,8 @@ class NumberEngine(object):
     def __init__(self, zm, fail_on_refusal=True, refused=None):
         self.zm = zm
         self.fail_on_refusal = fail_on_refusal
-        self.refused = dict(refused or {})  # entry index -> why the entry was refused (with fail_on_refusal false)
+        self.refused = dict(refused or {})  # entry index -> its Refusal (with fail_on_refusal false)
+        self.adopted = set()  # indexes of the entries that adopted an owned number
         self._cache = {}
         self.owned = read_owned(zm)
 
@@ -230,10 +254,10 @@ class NumberEngine(object):
         """Plan one entry; a refusal fails the module, or (fail_on_refusal false) sets the entry aside."""
         try:
             return plan(*args)
-        except ValueError as exc:
+        except Refusal as refusal:
             if self.fail_on_refusal:
-                self.zm.fail(str(exc))
-            self.refused[index] = str(exc)
+                self.zm.fail(str(refusal))
+            self.refused[index] = refusal
             return None
 
     def _read_once(self, key, method, params=None):
@@ -284,7 +308,10 @@ class NumberEngine(object):
         adopted = set(entry.number for entry in entries if entry and entry.number)  # never adopt one listed elsewhere
         for index, entry in enumerate(entries):
             if entry is not None and entry.state == 'present' and not (entry.number and entry.number in self.owned):
+                chosen = entry.number
                 order = self.attempt(index, self.plan_entry_order, entry, taken, adopted)
+                if order is None and chosen is None and entry.number is not None:
+                    self.adopted.add(index)
                 if order is not None:
                     taken.add(order.number)
                     orders[index] = order
@@ -293,8 +320,8 @@ class NumberEngine(object):
     def plan_entry_order(self, entry, taken, adopted):
         """The order for an entry whose number is not owned, or None when it adopts an owned one."""
         if entry.order['direction_id'] is None:
-            raise ValueError('%s: %s is not owned by this account, and there is no direction_id to order it'
-                             % (entry._opt('number'), entry.number))
+            raise entry.refusal('number', '%s is not owned by this account, and there is no direction_id to order it'
+                                % entry.number)
         destination = self.destination_for(entry)
         if entry.number is None:
             owned = sorted((r for n, r in self.owned.items() if n not in adopted and entry.adoptable(r, destination)),
@@ -316,22 +343,22 @@ class NumberEngine(object):
             candidates = self.available(direction_id, entry.mask)
             number = candidates[0]['number'] if candidates else None
             if not number:
-                raise ValueError('%s: destination %d has no number available to order%s; give country to look it up'
-                                 % (entry._opt('direction_id'), direction_id,
+                raise entry.refusal('direction_id', 'destination %d has no number available to order%s; give country '
+                                    'to look it up' % (direction_id,
                                     ' matching mask %s' % entry.mask if entry.mask else ''))
         try:
             return self.destination(direction_id, entry.order['country'], number)
         except ValueError as exc:
-            raise ValueError('%s: %s' % (entry._opt('direction_id'), exc))
+            raise entry.refusal('direction_id', str(exc))
 
     def plan_order(self, entry, destination, free):
         """The order of the entry's number (or of the first free one), after the cost and document checks."""
         direction_id = destination['id']
         choice = [c for c in free if c['number'] == entry.number] if entry.number else free[:1]
         if not choice:
-            raise ValueError('%s: %s available to order in destination %d (it may have been taken); see '
-                             'zadarma.telephony.zadarma_number_info direction_id=%d'
-                             % (entry._opt('number'), '%s is not' % entry.number if entry.number else 'no number is',
+            raise entry.refusal('number', '%s available to order in destination %d (it may have been taken); see '
+                                'zadarma.telephony.zadarma_number_info direction_id=%d'
+                                % ('%s is not' % entry.number if entry.number else 'no number is',
                                 direction_id, direction_id))
         choice = choice[0]
         self._check_guards(entry, destination)
@@ -365,8 +392,8 @@ class NumberEngine(object):
         for fee, guard in (('connect_fee', 'max_connect_fee'), ('monthly_fee', 'max_monthly_fee')):
             limit = entry.order[guard]
             if limit is not None and (destination[fee] or 0.0) > limit:
-                raise ValueError('%s: the %s of %s is %.2f %s, above the limit of %.2f'
-                                 % (entry._opt(guard), fee.replace('_', ' '), destination['name'],
+                raise entry.refusal(guard, 'the %s of %s is %.2f %s, above the limit of %.2f'
+                                    % (fee.replace('_', ' '), destination['name'],
                                     destination[fee], destination['currency'], limit))
 
     def _check_documents(self, entry, destination):
@@ -382,17 +409,17 @@ class NumberEngine(object):
         if validity['address_match'] is False:
             unmet.append("the group's address is not in the destination's country")
         if unmet:
-            raise ValueError('%s: documents group %d does not satisfy destination %d (%s): %s; see '
+            raise entry.refusal('documents_group_id', 'documents group %d does not satisfy destination %d (%s): %s; see '
                              'zadarma.telephony.zadarma_document_group with direction_id=%d'
-                             % (entry._opt('documents_group_id'), group_id, destination['id'], destination['name'],
+                             % (group_id, destination['id'], destination['name'],
                                 '; '.join(unmet), destination['id']))
 
     def check_sip_target(self, entry, writes):
         """A 5-digit SIP id that the entry routes to must be a SIP of the account (the SIP list is read once)."""
         if entry.sip_id and entry.sip_kind == 'sip_id' and any(w.method == 'direct_numbers/set_sip_id' for w in writes):
             if entry.sip_id not in self.sip_ids():
-                raise ValueError('%s: SIP id %s is not a SIP of this account (see GET /v1/sip/); use one of: %s'
-                                 % (entry._opt('sip_id'), entry.sip_id, ', '.join(sorted(self.sip_ids())) or 'none'))
+                raise entry.refusal('sip_id', 'SIP id %s is not a SIP of this account (see GET /v1/sip/); use one of: %s'
+                                    % (entry.sip_id, ', '.join(sorted(self.sip_ids())) or 'none'))
 
     def check_balance(self, writes):
         cost = round(sum(w.cost or 0.0 for w in writes), 2)
@@ -455,9 +482,13 @@ def reconcile(zm, entries, fail_on_refusal=True, refused=None):
         if writes or entry.number in ordered:
             before[entry.number] = {} if entry.number in ordered else managed(record)
             after[entry.number] = managed(after_record)
-        numbers.append(dict(after_record, index=index, changes=[w.summary for w in writes]))
+        spent = [w.cost for w in writes if w.cost] + ([orders[index].cost] if index in orders else [])
+        decision = 'ordered' if index in orders else 'adopted' if index in engine.adopted else 'owned'
+        numbers.append(dict(after_record, index=index, key=entry.key, decision=decision,
+                            cost=round(float(sum(spent)), 2), changes=[w.summary for w in writes]))
     numbers_of = dict((i, number) for i, (number, _why) in (refused or {}).items())
-    refused = [dict(index=index, number=entries[index].number if entries[index] else numbers_of[index], msg=msg)
-               for index, msg in sorted(engine.refused.items())]
+    refused = [dict(index=index, key=why.key, number=entries[index].number if entries[index] else numbers_of[index],
+                    option=why.option, reason=why.reason, msg=why.msg)
+               for index, why in sorted(engine.refused.items())]
     return dict(numbers=numbers, ordered=sorted(ordered), refused=refused, purchases=purchases,
                 cost=round(sum(p['cost'] for p in purchases), 2), before=before, after=after)

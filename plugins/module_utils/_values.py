@@ -27,6 +27,15 @@ COUNTRY_CODES = frozenset((
     'TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
 ).split())
 
+class Invalid(ValueError):
+    """A value refused by a validator: the bare option name and the reason, ``option: reason`` as text."""
+
+    def __init__(self, option, reason):
+        super(Invalid, self).__init__('%s: %s' % (option, reason))
+        self.option = option
+        self.reason = reason
+
+
 _NUMBER = re.compile(r'\+?[0-9 ().-]+')
 _SIP_ID = re.compile(r'[0-9]{5}')
 _SIP_URI = re.compile(r'(?:sip:)?([A-Za-z0-9._~+!$&\'*,;=%-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?::([0-9]{1,5}))?')
@@ -109,8 +118,8 @@ def check_number(value, option='number'):
     text = str(value).strip() if value is not None else ''
     digits = number_digits(text)
     if not text or not _NUMBER.fullmatch(text) or not 7 <= len(digits) <= 15:
-        raise ValueError('%s: %r is not a phone number in international format (7 to 15 digits, e.g. 442037691880)'
-                         % (option, value))
+        raise Invalid(option, '%r is not a phone number in international format (7 to 15 digits, e.g. 442037691880)'
+                      % (value,))
     return digits
 
 
@@ -122,27 +131,26 @@ def check_sip_target(value, option='sip_id'):
     match = _SIP_URI.fullmatch(text)
     if match and (match.group(3) is None or 0 < int(match.group(3)) < 65536):
         return 'uri', text[4:] if text.startswith('sip:') else text
-    raise ValueError('%s: %r is neither a 5-digit SIP id of the account (e.g. 00001) nor a SIP URI user@host[:port]'
-                     % (option, value))
+    raise Invalid(option, '%r is neither a 5-digit SIP id of the account (e.g. 00001) nor a SIP URI user@host[:port]'
+                  % (value,))
 
 
 def check_caller_name(value, option='caller_name'):
     if not _CALLER_NAME.fullmatch(value):
-        raise ValueError('%s: %r must be at most 30 Latin letters, digits and spaces (empty clears it)'
-                         % (option, value))
+        raise Invalid(option, '%r must be at most 30 Latin letters, digits and spaces (empty clears it)' % (value,))
     return value
 
 
 def check_email(value, option='email'):
     if not _EMAIL.fullmatch(value):
-        raise ValueError('%s: %r is not an e-mail address' % (option, value))
+        raise Invalid(option, '%r is not an e-mail address' % (value,))
     return value
 
 
 def check_country(value, option='country'):
     code = str(value).strip().upper()
     if code not in COUNTRY_CODES:
-        raise ValueError('%s: %r is not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)' % (option, value))
+        raise Invalid(option, '%r is not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)' % (value,))
     return code
 
 
@@ -156,10 +164,10 @@ def check_date(value, option):
             raise ValueError
         return datetime.datetime.strptime(text, '%Y-%m-%d').date()
     except ValueError:
-        raise ValueError('%s: %r is not a date in the form YYYY-MM-DD' % (option, value))
+        raise Invalid(option, '%r is not a date in the form YYYY-MM-DD' % (value,))
 
 
 def check_non_negative(value, option):
     if value is not None and value < 0:
-        raise ValueError('%s: must not be negative, got %s' % (option, value))
+        raise Invalid(option, 'must not be negative, got %s' % (value,))
     return value

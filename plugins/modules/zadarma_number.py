@@ -248,7 +248,8 @@ def main():
     outcome = reconcile(zm, [entry])
     result = dict(ordered=bool(outcome['ordered']), purchases=outcome['purchases'], cost=outcome['cost'])
     if outcome['numbers']:
-        result['number'] = dict((k, v) for k, v in outcome['numbers'][0].items() if k != 'index')
+        result['number'] = dict((k, v) for k, v in outcome['numbers'][0].items()
+                                if k not in ('index', 'key', 'decision', 'cost'))
     if entry.state == 'absent':
         if outcome['numbers']:
             result['lapses_at'] = result['number']['stop_date']

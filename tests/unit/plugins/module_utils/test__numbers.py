@@ -125,11 +125,11 @@ def test_entry_accepts_limits():
     dict(sip_id='00001'), dict(test_mode=False), dict(caller_name=''), dict(autoprolongation=True),
     dict(paid_until='2026-05-01'),
 ])
-@pytest.mark.parametrize('label, prefix', [('number', 'number: '), ('numbers[3]', 'numbers[3]: ')])
+@pytest.mark.parametrize('label, prefix', [('number', 'state: '), ('numbers[3]', 'numbers[3].state: ')])
 def test_entry_absent_takes_no_settings(setting, label, prefix):
     with pytest.raises(ValueError) as caught:
         entry(label=label, state='absent', **setting)
-    assert str(caught.value).startswith(prefix + 'state=absent lets the number lapse; it takes no settings')
+    assert str(caught.value).startswith(prefix + 'absent lets the number lapse; it takes no settings')
 
 
 def test_entry_absent_accepts_order_options():
@@ -467,7 +467,7 @@ def test_engine_missing_without_direction():
         NumberEngine(zm).plan_orders([entry(number='442030000042'), entry(number='442037691880')])
     engine = NumberEngine(zm, fail_on_refusal=False)  # set aside instead
     assert engine.plan_orders([entry(number='442030000042'), entry(number='442037691880')]) == {}
-    assert list(engine.refused) == [0] and 'not owned' in engine.refused[0]
+    assert list(engine.refused) == [0] and 'not owned' in engine.refused[0].reason
     assert len(zm.reads) == 2  # one list read per engine
 
 
