@@ -181,7 +181,7 @@ class ActionModule(ActionBase):
         try:
             done = self.call('zadarma_numbers', dict(numbers=entries, fail_on_refusal=False))
         except ApiFailure as failure:
-            return dict(hosts=self.fail_all(wanted, reports, 'not converged', failure))
+            return dict(hosts=self.fail_all([host for host in wanted if wanted[host]], reports, 'not converged', failure))
         refused, numbers = {}, {}
         for item in done.get('refused') or []:
             hint = (' (number_routing never orders a number: see zadarma.telephony.number_order)'
@@ -275,26 +275,22 @@ class ActionModule(ActionBase):
             path = os.path.join(base, os.path.expanduser(document['path']))
             (files if os.path.isfile(path) else missing).append(dict(path=path, document_type=document['document_type']))
         if missing:
-            raise Refusal('number_order_documents', 'file(s) not found: %s (relative paths start from %s)'
+            raise Refusal('number_order_documents', 'document file(s) not found: %s (relative paths start from %s)'
                           % (', '.join(item['path'] for item in missing), base))
+        country = values['number_order_country'].strip().upper()
+        if not (len(country) == 2 and country.isalpha()):
+            raise Refusal('number_order_country', "'%s' is not an ISO 3166-1 alpha-2 code (such as DE)" % country)
         group = dict((k, v) for k, v in (values['number_order_documents_group'] or {}).items() if v is not None)
-        values.update(country=values['number_order_country'].strip().upper(), files=files, group=group or None)
+        values.update(country=country, files=files, group=group or None)
         return values
 
     def resolve_destinations(self, requests, reports):
         """One read per country of the play; each host's destination found by id or by name."""
-        catalog = {}
-        for country in sorted(set(request['country'] for request in requests.values())):
-            try:
-                catalog[country] = self.call('zadarma_number_info', dict(country=country))['destinations']
-            except ApiFailure as failure:
-                catalog[country] = failure
+        # A read that fails (credentials, the API down) fails every host once; an unknown country has no destinations.
+        catalog = dict((country, self.call('zadarma_number_info', dict(country=country))['destinations'])
+                       for country in sorted(set(request['country'] for request in requests.values())))
         for host, request in requests.items():
             destinations, wanted = catalog[request['country']], str(request['number_order_destination']).strip()
-            if isinstance(destinations, ApiFailure):
-                reports[host] = dict(failed=True, msg='%s: number_order_country: %s: %s'
-                                     % (host, request['country'], destinations.msg))
-                continue
             found = [item for item in destinations
                      if (str(item['id']) == wanted if wanted.isdigit() else item['name'].lower() == wanted.lower())]
             if found:

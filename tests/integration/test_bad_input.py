@@ -161,7 +161,7 @@ ORDERING_HOSTS = {
     "o_period": (dict(number_order_period="week"), "number_order_period must be one of"),
     "o_file": (dict(number_order_documents=[dict(path="missing.pdf", document_type="passport")]),
                "document file(s) not found"),
-    "o_no_target": (dict(number_order_sip_id=None), "set number_order_sip_id"),
+    "o_no_target": (dict(number_order_sip_id=None), "number_order_sip_id: not set, nor number_order_number"),
     "o_caller": (dict(number_order_caller_name="x" * 31), "number_order_caller_name: "),
     "o_guard": (dict(number_order_max_monthly_fee=1), "number_order_max_monthly_fee: the monthly fee of London is 2.00"),
 }

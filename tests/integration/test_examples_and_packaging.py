@@ -34,7 +34,7 @@ def test_examples_run_unchanged_against_the_simulator(module, simulator, tmp_pat
     make_files = ("open('passport.pdf', 'wb').write(b'%PDF-1.4\\n% example\\n'); "
                   "open('company_letter.png', 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n example')")
     prepare = [{"name": "Make the files the examples upload", "ansible.builtin.command": {
-        "argv": ["{{ ansible_playbook_python }}", "-c", make_files]}, "changed_when": False}]
+        "argv": ["{{ ansible_playbook_python }}", "-c", make_files]}, "changed_when": False, "check_mode": False}]
     playbook = tmp_path / "examples.yml"
     playbook.write_text(yaml.safe_dump([{"name": "EXAMPLES of %s" % module, "hosts": "localhost",
                                          "gather_facts": False, "tasks": prepare + tasks}]))
