@@ -183,9 +183,13 @@ def test_bad_role_input_fails_only_that_host_naming_the_variable(role, simulator
     rc, output = run_playbook(path, simulator, inventory={"all": {"hosts": hosts}}, verbosity=1)
 
     assert rc != 0
+    lines = output.splitlines()
     for host, text in expected.items():
-        lines = [line for line in output.splitlines() if line.startswith("fatal: [%s]" % host)]
-        assert lines and text in lines[0], "%s: expected %r in %s" % (host, text, lines or output_tail(output, 60))
+        starts = [index for index, line in enumerate(lines) if line.startswith("fatal: [%s]" % host)]
+        # The failure as shown: one line, or (a role's report) a block from "... => {" to its closing "}".
+        end = starts and (lines.index("}", starts[0]) if lines[starts[0]].endswith("{") else starts[0])
+        shown = "\n".join(lines[starts[0]:end + 1]) if starts else ""
+        assert text in shown, "%s: expected %r in %s" % (host, text, shown or output_tail(output, 60))
     assert simulator.writes() == []
 
 
