@@ -17,6 +17,7 @@ import os
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 COLLECTION = 'zadarma.telephony.'
@@ -95,8 +96,8 @@ class ActionModule(ActionBase):
         role = self._task.args.get('role')
         if role not in ROLE_OUTPUTS:
             raise AnsibleActionFail('role: must be number_order or number_routing, not %r' % (role,))
-        self.writes = False
-        self.diffs = []
+        self.writes, self.diffs = False, []
+        self.show_personal_data = boolean(self._task.args.get('show_personal_data', False), strict=False)
         hosts = list(self.task_vars.get('ansible_play_batch') or [])
         # Role defaults and play variables: what this task sees beyond its own host's variables.
         running = self.task_vars['hostvars'][self.task_vars['inventory_hostname']]
@@ -120,7 +121,7 @@ class ActionModule(ActionBase):
             raise ApiFailure(done.get('msg') or '%s failed' % fqcn, done.get('writes_done') or ())
         self.writes = self.writes or bool(done.get('changed'))
         # A document group's diff holds personal values: shown only when asked for (show_personal_data).
-        if done.get('diff') and (module != 'zadarma_document_group' or self._task.args.get('show_personal_data')):
+        if done.get('diff') and (module != 'zadarma_document_group' or self.show_personal_data):
             self.diffs.extend(done['diff'] if isinstance(done['diff'], list) else [done['diff']])
         return done
 
@@ -313,7 +314,7 @@ class ActionModule(ActionBase):
                                                                              'organization'))
                         + (str(fields.get('email', '')).lower(),))
             by_identity.setdefault(identity, []).append(host)
-        show = self._task.args.get('show_personal_data')
+        show = self.show_personal_data
         for hosts in by_identity.values():
             first = requests[hosts[0]]
             differ = [host for host in hosts if requests[host]['group'] != first['group']]
