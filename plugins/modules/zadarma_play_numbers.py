@@ -10,7 +10,7 @@ module: zadarma_play_numbers
 short_description: Order or route the numbers that every host of the play asks for, in one pass, with a result per host
 version_added: 0.2.0
 description:
-  - The engine of the roles M(zadarma.telephony.number_order) and M(zadarma.telephony.number_routing); use the roles.
+  - The engine of the roles C(zadarma.telephony.number_order) and C(zadarma.telephony.number_routing); use the roles.
   - Run it once for the play (C(run_once), delegated to C(localhost)). It reads each host of the play batch (its
     role variables, through C(hostvars)), refuses a host whose request is wrong (a typo in a role variable, an
     incomplete order, a number declared twice) before any request, then calls
