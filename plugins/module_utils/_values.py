@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import re
 
 API_DATETIME = '%Y-%m-%d %H:%M:%S'
@@ -36,7 +37,7 @@ class Invalid(ValueError):
         self.reason = reason
 
 
-_NUMBER = re.compile(r'\+?[0-9 ().-]+')
+_NUMBER = re.compile(r'[0-9 ().+-]*[0-9][0-9 ().+-]*')
 _SIP_ID = re.compile(r'[0-9]{5}')
 _SIP_URI = re.compile(r'(?:sip:)?([A-Za-z0-9._~+!$&\'*,;=%-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?::([0-9]{1,5}))?')
 _CALLER_NAME = re.compile(r'[A-Za-z0-9 ]{0,30}')
@@ -114,10 +115,23 @@ def months_to_reach(stop_date, paid_until, limit=12):
 
 # Validating user input ---------------------------------------------------------------------------
 def check_number(value, option='number'):
-    """A phone number in international format: 7 to 15 digits once '+', spaces, dots, dashes and brackets are gone."""
+    """A phone number in international format -> its digits.
+
+    '+', spaces, dots, dashes and brackets are ignored wherever they stand; a leading international prefix 00 is
+    dropped. What is left must be 7 to 15 digits and must not start with 0: a national number (030 ...) lacks its
+    country code, and no account owns it as written.
+    """
     text = str(value).strip() if value is not None else ''
+    if not _NUMBER.fullmatch(text):
+        raise Invalid(option, '%r is not a phone number in international format (7 to 15 digits, e.g. 442037691880)'
+                      % (value,))
     digits = number_digits(text)
-    if not text or not _NUMBER.fullmatch(text) or not 7 <= len(digits) <= 15:
+    if digits.startswith('00'):
+        digits = digits[2:]  # 0049 30 ... is +49 30 ...
+    if digits.startswith('0'):
+        raise Invalid(option, '%r is a national number (it starts with 0): give it with its country code, in '
+                      'international format, e.g. 49 30 5550004 for the Berlin number 030 5550004' % (value,))
+    if not 7 <= len(digits) <= 15:
         raise Invalid(option, '%r is not a phone number in international format (7 to 15 digits, e.g. 442037691880)'
                       % (value,))
     return digits
@@ -171,3 +185,12 @@ def check_non_negative(value, option):
     if value is not None and value < 0:
         raise Invalid(option, 'must not be negative, got %s' % (value,))
     return value
+
+
+def check_amount(value, option):
+    """A fee limit or other amount of money: unset, or a finite number that is not negative."""
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise Invalid(option, 'must be a finite amount, got %s' % (value,))
+    return check_non_negative(value, option)

@@ -39,6 +39,8 @@ options:
       number:
         description:
           - The number in international format. Required unless O(numbers[].direction_id) is given.
+          - Read like O(zadarma.telephony.zadarma_number#module:number)'s: C(+), spaces, dots, dashes and
+            brackets ignored, a leading C(00) dropped, a national number (leading C(0)) refused.
         type: str
       state:
         description:
@@ -229,14 +231,14 @@ cost:
 '''
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
-from ansible_collections.zadarma.telephony.plugins.module_utils._values import number_digits
-from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import (
+from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import reconcile
+from ansible_collections.zadarma.telephony.plugins.module_utils._planner import (
     ORDER_OPTIONS,
     SETTINGS_OPTIONS,
     Entry,
     Refusal,
-    reconcile,
 )
+from ansible_collections.zadarma.telephony.plugins.module_utils._values import number_digits
 
 
 def entries_from(params, fail_on_refusal):
@@ -275,12 +277,15 @@ def main():
         numbers=dict(type='list', elements='dict', required=True, options=entry_options),
         fail_on_refusal=dict(type='bool', default=True),
     ), user_id=True)
-    entries, refused = zm.check(entries_from, zm.params['numbers'], zm.params['fail_on_refusal'])
+    fail_on_refusal = zm.params['fail_on_refusal']
+    entries, refused = zm.run(entries_from, zm.params['numbers'], fail_on_refusal)
 
-    outcome = reconcile(zm, entries, fail_on_refusal=zm.params['fail_on_refusal'], refused=refused)
-    zm.exit(before=outcome['before'] or None, after=outcome['after'] or None,
-            numbers=outcome['numbers'], ordered=outcome['ordered'], refused=outcome['refused'],
-            purchases=outcome['purchases'], cost=outcome['cost'])
+    outcome = zm.run(reconcile, zm.api, entries, zm.check_mode, fail_on_refusal, refused, zm.user_id, zm.account_lock)
+    for warning in outcome.warnings:
+        zm.module.warn(warning)
+    zm.result['changed'] = outcome.changed
+    zm.exit(before=outcome.before or None, after=outcome.after or None, numbers=outcome.numbers,
+            ordered=outcome.ordered, refused=outcome.refused, purchases=outcome.purchases, cost=outcome.cost)
 
 
 if __name__ == '__main__':

@@ -41,7 +41,14 @@ LOCAL_CASES = [
     ("zadarma_number", dict(number=OWNED, test_mode="maybe"), "test_mode"),
     ("zadarma_number", dict(number=OWNED, colour="red"), "Unsupported parameters"),
     ("zadarma_number", dict(number=OWNED, api_url="http://api.example.com"), "api_url: plain http is only allowed"),
-    ("zadarma_number", dict(number=OWNED, api_url="ftp://127.0.0.1"), "api_url must be an http(s) URL"),
+    ("zadarma_number", dict(number=OWNED, api_url="ftp://127.0.0.1"), "api_url: must be scheme://host[:port]"),
+    ("zadarma_number", dict(number=OWNED, api_url="http://evil.example\\@127.0.0.1"), "api_url: user information"),
+    ("zadarma_number", dict(number=OWNED, api_url="http://evil.example\\.127.0.0.1"), "api_url: backslashes"),
+    ("zadarma_number", dict(number=OWNED, api_url="https://api.zadarma.com", validate_certs=False),
+     "validate_certs: false is only allowed for a loopback api_url"),
+    ("zadarma_number_info", dict(timeout=0), "timeout: must be a number of seconds above 0"),
+    ("zadarma_document_file", dict(document_type="passport", path="{{ files }}/passport.bin"),
+     "is named .bin but its content is PDF"),
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED), dict(number="+44 20 3769 1880")]),
      "numbers[1].number: 442037691880 is already listed at numbers[0]"),
     ("zadarma_numbers", dict(numbers=[dict(sip_id="00001")]), "numbers[0].number: give the number, or direction_id"),
@@ -111,6 +118,7 @@ def _regex_escape(text):
 
 def make_files(directory):
     (directory / "passport.pdf").write_bytes(b"%PDF-1.4\n% test\n")
+    (directory / "passport.bin").write_bytes(b"%PDF-1.4\n% test\n")
     (directory / "empty.pdf").write_bytes(b"")
     (directory / "notes.pdf").write_text("not a pdf, just text\n")
     with open(directory / "big.pdf", "wb") as handle:

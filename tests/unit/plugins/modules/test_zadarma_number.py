@@ -93,7 +93,7 @@ def test_sip_id_not_on_the_account_writes_nothing(api):
     add_list(api, RECEPTION)
     add_sips(api)
     result = failed(dict(number='442037691880', sip_id='00009', caller_name='Support'))
-    assert result['msg'] == ('sip_id: SIP id 00009 is not a SIP of this account (see GET /v1/sip/); use one of: '
+    assert result['msg'] == ('sip_id: SIP id 00009 is not a SIP of this account; use one of: '
                              '00001, 00002')
     assert writes(api) == []
 

@@ -295,3 +295,64 @@ def test_refusals_before_any_request_carry_the_key(api):
     assert result['refused'][0]['reason'] == '442037691880 is already listed at numbers[0]'
     assert result['refused'][1]['msg'] == "numbers[2].number: %s" % result['refused'][1]['reason']
     assert [n['key'] for n in result['numbers']] == ['a']
+
+
+# A number taken elsewhere between the read and the order ----------------------------------------------
+TAKEN = dict(status='error', message='The selected number is no longer available')
+
+
+def test_an_order_answered_taken_orders_the_next_free_number(api):
+    add_list(api, RECEPTION)
+    add_catalogue(api, available=(('m0', '441610000000'), ('m1', '441610000001')), destination=MANCHESTER,
+                  direction_id=13756)
+    add_sips(api)
+    add_balance(api)
+    api.post(ORDER, json=TAKEN)
+    api.post(ORDER, json=success(number='441610000001'))
+    api.put(SET_SIP, json=success())
+    result = ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='00002', key='office')]))
+    orders = [params['number_id'] for _m, path, params in writes(api) if path == '/v1/direct_numbers/order/']
+    assert orders == ['m0', 'm1']  # never m0 again, and one number for the entry
+    assert result['ordered'] == ['441610000001'] and result['cost'] == 2.0
+    assert [(n['key'], n['decision'], n['number']) for n in result['numbers']] == [('office', 'ordered', '441610000001')]
+
+
+def test_an_order_answered_taken_adopts_the_number_this_account_owns_now(api):
+    add_list(api, RECEPTION)
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    add_balance(api)
+    api.post(ORDER, json=TAKEN)
+    add_list(api, RECEPTION, owned('441610000000'))  # bought meanwhile by a run elsewhere for this account
+    api.put(SET_SIP, json=success())
+    result = ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com')]))
+    assert [path for _m, path, _p in writes(api)] == ['/v1/direct_numbers/order/', '/v1/direct_numbers/set_sip_id/']
+    assert result['ordered'] == [] and result['cost'] == 0
+    assert [(n['decision'], n['number'], n['sip']) for n in result['numbers']] == [
+        ('adopted', '441610000000', 'manchester@pbx.example.com')]
+
+
+def test_an_exact_number_taken_elsewhere_fails_with_the_api_message(api):
+    add_list(api)
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    add_balance(api)
+    api.post(ORDER, json=TAKEN)
+    result = failed(dict(numbers=[dict(number='441610000000', direction_id=13756, country='GB')]))
+    assert 'no longer available' in result['msg']
+    assert len(writes(api)) == 1
+
+
+# Numbers read the same in every form -------------------------------------------------------------------
+@pytest.mark.parametrize('written', ['442037691880', '+44 (20) 3769-1880', '(+44) 20-3769-1880', '0044 20 3769 1880',
+                                     '00 44.20.3769.1880'])
+def test_every_form_of_a_number_is_the_owned_number(api, written):
+    add_list(api, RECEPTION)
+    result = ok(dict(numbers=[entry(written, caller_name='Reception')]))
+    assert [(n['number'], n['decision']) for n in result['numbers']] == [('442037691880', 'owned')]
+    assert writes(api) == []
+
+
+def test_a_national_number_fails_before_any_request(api):
+    result = failed(dict(numbers=[entry('442037691880'), entry('020 3769 1880', caller_name='X')]))
+    assert result['msg'].startswith("numbers[1].number: '020 3769 1880' is a national number")
+    assert 'country code' in result['msg']
+    assert len(api.calls) == 0
