@@ -143,8 +143,14 @@ EXAMPLES = r'''
 - name: Keep it paid until the end of next quarter, renewing automatically
   zadarma.telephony.zadarma_number:
     number: "442030000042"
-    paid_until: "{{ '%Y-%m-%d' | strftime(now().timestamp() + 80 * 86400) }}"
+    paid_until: >-
+      {{ '%d-%02d-%02d' % (now().year + (now().month > 9) | int, next_quarter_end | int,
+                           31 if next_quarter_end | int in [3, 12] else 30) }}
     autoprolongation: true
+  vars:
+    next_quarter_end: "{{ ((now().month - 1) // 3 + 1) % 4 * 3 + 3 }}"
+  # In check mode the order above only pretends: there is no number to prolong yet.
+  when: not (ansible_check_mode and london is changed)
 
 - name: Let a number lapse at the end of its paid period
   zadarma.telephony.zadarma_number:
