@@ -26,7 +26,7 @@ export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv stage ansible-test-cache sanity units integration simulator-tests lint build \
-        build-check test demo simulator bench clean distclean
+        build-check test chaos demo simulator bench clean distclean
 
 help:
 	@echo "make demo             run the demo against the local Zadarma API simulator"
@@ -40,6 +40,7 @@ help:
 	@echo "make build            build the collection tarball into build/ and check it"
 	@echo "make simulator        run the simulator in the foreground on 127.0.0.1:$(SIM_PORT)"
 	@echo "make bench            run benchmarks/run.py"
+	@echo "make chaos            the chaos soak: random faults, money checked (CHAOS_SEED=N replays, CHAOS_SECONDS=S)"
 	@echo "make clean            remove build output (distclean also removes .venv)"
 
 venv: $(VENV_STAMP)
@@ -90,6 +91,10 @@ test:
 	$(MAKE) integration
 	$(MAKE) build
 	@echo "make test: all checks passed"
+
+# Seeded random faults over many route/order/prolong runs (about 3 minutes); prints the seed to replay.
+chaos: $(VENV_STAMP) stage
+	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) tests/chaos/soak.py
 
 demo: $(VENV_STAMP) stage
 	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) scripts/demo.py
