@@ -271,9 +271,10 @@ def start_playbook(playbook_path, simulator, inventory=None, extra_vars=None, ch
     })
     run_env.update(simulator.env)
     run_env.update(env or {})
+    # A session of its own: a test can kill the controller with its forks and modules (os.killpg).
     process = subprocess.Popen(  # pylint: disable=consider-using-with
         command, cwd=workdir, env=run_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT)
+        stderr=subprocess.STDOUT, start_new_session=True)
     return PlaybookRun(process, simulator, timeout)
 
 
