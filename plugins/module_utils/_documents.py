@@ -9,7 +9,9 @@ Validators raise ``ValueError`` with a message that names the option, like ``_va
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
     check_country,
@@ -40,9 +42,22 @@ REQUIRED_FIELDS = ('email', 'salutation', 'first_name', 'last_name', 'country', 
                    'street', 'building_number', 'phone')
 # What identifies a group when no group_id is given.
 MATCH_FIELDS = ('salutation', 'first_name', 'last_name', 'organization', 'email')
-# Personal data kept out of the diff; id_number is masked in the returned group.
+# Personal data: every field but the two enumerations. Masked in the result, the diff and the task's
+# arguments unless show_personal_data is set; never repeated in a message.
+PERSONAL_FIELDS = tuple(field for field in GROUP_FIELDS + WRITE_ONLY_FIELDS if field not in ('salutation', 'type_of_id'))
+# Never shown, whatever show_personal_data says.
 SECRET_FIELDS = ('id_number', 'date_of_birth')
 MASK = '********'
+CHANGED_MASK = MASK + ' (changed)'
+# What a value must be, for the messages that cannot repeat it.
+RULES = {
+    'email': 'not an e-mail address (name@example.com)',
+    'country': 'not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)',
+    'nationality': 'not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)',
+    'phone': 'not a phone number in international format (7 to 15 digits, e.g. 442037691880)',
+    'issuing_date': 'not a date in the form YYYY-MM-DD',
+    'date_of_birth': 'not a date in the form YYYY-MM-DD',
+}
 
 SALUTATIONS = ('MR', 'MS', 'COMPANY')
 TYPES_OF_ID = ('PASSPORT', 'DNI', 'NIE', 'RESIDENCE_PERMIT', 'NATIONAL_ID_CARD', 'BUSINESS_REGISTRATION')
@@ -56,6 +71,7 @@ def group_argument_spec():
     spec['date_of_birth'] = dict(type='str', no_log=True)
     spec['group_id'] = dict(type='int')
     spec['direction_id'] = dict(type='int')
+    spec['show_personal_data'] = dict(type='bool', default=False)
     return spec
 
 
@@ -91,6 +107,16 @@ def normalise_group(raw):
     return group
 
 
+_VALIDATORS = {
+    'email': check_email,
+    'country': check_country,
+    'nationality': check_country,
+    'phone': check_number,
+    'issuing_date': lambda value, field: check_date(value, field).isoformat(),
+    'date_of_birth': lambda value, field: check_date(value, field).isoformat(),
+}
+
+
 def desired_group(params):
     """Validate the user's fields and return them normalised like normalise_group.
 
@@ -107,19 +133,10 @@ def desired_group(params):
                 raise ValueError('%s: must not be empty (the API requires it)' % field)
             desired[field] = ''
             continue
-        if field == 'email':
-            value = check_email(value, 'email')
-        elif field in ('country', 'nationality'):
-            value = check_country(value, field)
-        elif field == 'date_of_birth':  # personal data: the message does not repeat the value
-            try:
-                value = check_date(value, field).isoformat()
-            except ValueError:
-                raise ValueError('date_of_birth: not a date in the form YYYY-MM-DD (the value is not shown)') from None
-        elif field == 'issuing_date':
-            value = check_date(value, field).isoformat()
-        elif field == 'phone':
-            value = check_number(value, 'phone')
+        try:
+            value = _VALIDATORS.get(field, lambda text, _field: text)(value, field)
+        except ValueError:  # personal data: the message names the field and the rule, never the value
+            raise ValueError('%s: %s (the value is not shown)' % (field, RULES[field])) from None
         desired[field] = value
     return desired
 
@@ -176,20 +193,45 @@ def predicted_group(current, merged):
     return group
 
 
-def public_group(group):
-    """The group as returned to the user: id_number masked."""
+def public_group(group, show_personal_data=False):
+    """The group as returned to the user: personal values masked unless shown; id_number always masked."""
     if group is None:
         return None
     shown = dict(group)
-    shown['id_number'] = MASK if group.get('id_number') else None
+    for field in PERSONAL_FIELDS:
+        if field in shown and (field in SECRET_FIELDS or not show_personal_data) and shown[field] is not None:
+            shown[field] = MASK
     return shown
 
 
-def diff_view(group, fields):
-    """The managed (user-set) fields of a group for the diff, personal data left out."""
-    if group is None:
-        return {}
-    return dict((field, group.get(field)) for field in fields if field not in SECRET_FIELDS)
+def diff_views(before, after, fields, show_personal_data=False):
+    """(before, after) of the managed (user-set) fields for the diff; id_number and date_of_birth left out.
+
+    Unless shown, a personal value is masked; on the after side a value that differs from the before side
+    reads CHANGED_MASK, so the diff still says which fields changed.
+    """
+    fields = [field for field in fields if field not in SECRET_FIELDS]
+
+    def view(group, other):
+        if group is None:
+            return {}
+        shown = {}
+        for field in fields:
+            value = group.get(field)
+            if not show_personal_data and field in PERSONAL_FIELDS and value is not None:
+                value = CHANGED_MASK if other is not None and other.get(field) != value else MASK
+            shown[field] = value
+        return shown
+
+    return view(before, None), view(after, before)
+
+
+def masked_arguments(params):
+    """The task's arguments as the result shows them (-vvv): personal values masked unless shown."""
+    if params.get('show_personal_data'):
+        return params
+    return dict((key, MASK if key in PERSONAL_FIELDS and value not in (None, '') else value)
+                for key, value in params.items())
 
 
 def normalise_validity(raw):
@@ -250,38 +292,68 @@ def sniff_format(head):
     return None
 
 
-def read_document(path, limit=MAX_UPLOAD_BYTES):
+def _read_at_most(fd, size):
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, min(size, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b''.join(chunks)
+
+
+def read_document(path, limit=MAX_UPLOAD_BYTES, follow_symlinks=False):
     """Check a local file for upload and return dict(name, content, content_type, format, size).
 
-    Refused (ValueError naming ``path``): missing, a directory or not a regular file, unreadable, empty,
-    over ``limit`` bytes, not PDF/JPEG/PNG by content, or an extension that contradicts the content.
+    The file is opened once (not following a symbolic link unless ``follow_symlinks``; non-blocking, so a
+    FIFO cannot hang the run), the open file is checked, and at most ``limit`` + 1 bytes are read: what is
+    checked is what is sent, even if the path is swapped or the file grows meanwhile.
+    Refused (ValueError naming ``path``): missing, a symbolic link, a directory or not a regular file,
+    unreadable, empty, over ``limit`` bytes, not PDF/JPEG/PNG by content, or an extension that does not
+    name that content.
     """
-    if not os.path.exists(path):
-        raise ValueError('path: %s does not exist' % path)
-    if os.path.isdir(path):
-        raise ValueError('path: %s is a directory, not a file' % path)
-    if not os.path.isfile(path):
-        raise ValueError('path: %s is not a regular file' % path)
-    size = os.path.getsize(path)
-    if size == 0:
-        raise ValueError('path: %s is empty' % path)
-    if size > limit:
-        raise ValueError('path: %s is %d bytes, over the upload limit of %d bytes (%d MiB)'
-                         % (path, size, limit, limit // (1024 * 1024)))
+    flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_CLOEXEC', 0)
+    if not follow_symlinks:
+        flags |= getattr(os, 'O_NOFOLLOW', 0)
     try:
-        with open(path, 'rb') as handle:
-            content = handle.read(limit + 1)
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise ValueError('path: %s is not readable (%s)' % (path, exc.strerror or exc))
+        if exc.errno == errno.ENOENT:
+            raise ValueError('path: %s does not exist' % path) from None
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise ValueError('path: %s is a symbolic link; set follow_symlinks=true to upload the file it points to'
+                             % path) from None
+        raise ValueError('path: %s is not readable (%s)' % (path, exc.strerror or exc)) from None
+    try:
+        opened = os.fstat(fd)
+        if stat.S_ISDIR(opened.st_mode):
+            raise ValueError('path: %s is a directory, not a file' % path)
+        if not stat.S_ISREG(opened.st_mode):
+            raise ValueError('path: %s is not a regular file' % path)
+        if opened.st_size > limit:
+            raise ValueError('path: %s is %d bytes, over the upload limit of %d bytes (%d MiB)'
+                             % (path, opened.st_size, limit, limit // (1024 * 1024)))
+        content = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        raise ValueError('path: %s is not readable (%s)' % (path, exc.strerror or exc)) from None
+    finally:
+        os.close(fd)
+    if not content:
+        raise ValueError('path: %s is empty' % path)
+    if len(content) > limit:
+        raise ValueError('path: %s grew over the upload limit of %d bytes (%d MiB) while it was read'
+                         % (path, limit, limit // (1024 * 1024)))
     found = sniff_format(content)
     if found is None:
         raise ValueError('path: %s is not a PDF, JPEG or PNG file (judged by its content, whatever its name); '
                          'only these formats can be uploaded' % path)
     mime, fmt = found
     extension = os.path.splitext(path)[1].lower()
-    if EXTENSIONS.get(extension, fmt) != fmt:
-        raise ValueError('path: %s is named %s but its content is %s; rename it to match'
-                         % (path, extension, fmt))
+    if EXTENSIONS.get(extension) != fmt:
+        raise ValueError('path: %s is named %s but its content is %s; name it %s to match'
+                         % (path, extension or 'without an extension', fmt,
+                            ' or '.join(ext for ext, name in sorted(EXTENSIONS.items()) if name == fmt)))
     return dict(name=os.path.basename(path), content=content, content_type=mime, format=fmt, size=len(content))
 
 
@@ -290,7 +362,6 @@ def normalise_file(raw):
                 verified=bool(_flag(raw.get('is_verified'))), source=empty_to_none(raw.get('source')))
 
 
-def matching_files(documents, name, document_type):
-    """The group's files (normalised) with this name and type, in the API's order."""
-    files = [normalise_file(raw) for raw in documents or [] if isinstance(raw, dict)]
+def matching_files(files, name, document_type):
+    """The group's files (normalised, see ``_api.group_files``) with this name and type, in the API's order."""
     return [item for item in files if item['name'] == name and item['type'] == document_type]

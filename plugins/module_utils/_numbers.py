@@ -4,460 +4,170 @@
 """Reconciling owned numbers: shared by zadarma_number (one) and zadarma_numbers (many).
 
 The flow, whatever the count, costs O(1) reads:
-1. read the owned numbers once;
-2. validate every entry and plan it: settings writes for owned numbers, an order for the others;
-3. check what needs the account: SIP ids against the SIP list, cost guards, document validity and the
-   balance against the total cost -- all before the first write;
-4. send the orders, read the owned numbers again once if anything was bought, then send the settings.
+1. read the owned numbers once and plan every entry (``_planner``: settings for owned numbers, adoption or an
+   order for the others, SIP ids, cost guards, documents, and the balance against the total cost);
+2. (not in check mode) all of this runs under the account's lock (``_lock``): a second run on this controller
+   waits, then reads the owned numbers with what the first one bought among them;
+3. send the orders; an order answered "not available" (taken elsewhere meanwhile) reads the owned numbers and
+   plans again: the entry adopts the number when this account owns it now, else orders the next free one;
+4. read the owned numbers again once if anything was bought, then send the settings.
 Orders and prolongations are POSTs: the client never repeats them after an ambiguous failure, and a
-re-run finds a bought number owned (step 1) instead of buying it again.
+re-run finds a bought number owned (step 1) instead of buying it again. No Ansible imports: errors are
+raised (``Refusal``, ``ZadarmaError``) for the module's ``main`` to report.
 """
 
 from __future__ import annotations
 
-import datetime
+import contextlib
+import re
 
-from ansible_collections.zadarma.telephony.plugins.module_utils._base import Write
-from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
-    API_DATETIME,
-    add_months,
-    check_caller_name,
-    check_country,
-    check_date,
-    check_non_negative,
-    check_number,
-    check_sip_target,
-    empty_to_none,
-    months_to_reach,
-    number_digits,
-    on_off,
-    to_bool,
-    to_float,
-    to_int,
+from dataclasses import dataclass
+
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
+from ansible_collections.zadarma.telephony.plugins.module_utils._client import ZadarmaError
+from ansible_collections.zadarma.telephony.plugins.module_utils._planner import (
+    check_money,
+    managed,
+    plan_entries,
+    plan_run,
+    Refusals,
 )
 
-SETTINGS_OPTIONS = dict(
-    sip_id=dict(type='str'),
-    test_mode=dict(type='bool'),
-    caller_name=dict(type='str'),
-    autoprolongation=dict(type='bool'),
-    paid_until=dict(type='str'),
-)
-
-ORDER_OPTIONS = dict(
-    direction_id=dict(type='int'),
-    country=dict(type='str'),
-    documents_group_id=dict(type='int', default=0),
-    period=dict(type='str', choices=['month', '3month'], default='month'),
-    autorenew_period=dict(type='str', choices=['month', 'year']),
-    receive_sms=dict(type='bool'),
-    purpose=dict(type='str'),
-    max_connect_fee=dict(type='float'),
-    max_monthly_fee=dict(type='float'),
-)
-
-PERIOD_MONTHS = dict(month=1, **{'3month': 3})
-
-# The keys a diff shows: what the modules manage.
-MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation', 'stop_date')
+# The API's answer to an order of a number that someone else took meanwhile.
+_TAKEN = re.compile(r'(no longer|not) available', re.I)
+ORDER_RETRIES = 3
 
 
-def normalize_number(item):
-    """One owned number from the list or the info method, in the collection's words and types."""
-    return dict(
-        number=number_digits(item.get('number')),
-        status=item.get('status'),
-        country=item.get('country'),
-        sip=empty_to_none(item.get('sip')),
-        sip_name=empty_to_none(item.get('sip_name')),
-        caller_name=empty_to_none(item.get('number_name')),
-        autoprolongation=to_bool(item.get('autorenew')),
-        test_mode=bool(to_bool(item.get('is_on_test'))),
-        start_date=item.get('start_date'),
-        stop_date=item.get('stop_date'),
-        monthly_fee=to_float(item.get('monthly_fee')),
-        currency=item.get('currency'),
-        channels=to_int(item.get('channels')),
-        minutes=to_int(item.get('minutes')),
-        type=item.get('type'),
-    )
+class AccountCatalogue(object):
+    """The planner's view of the account, read through the run's Session (each read once)."""
 
+    def __init__(self, session, user_id=None):
+        self.session = session
+        self.user_id = user_id
+        self._sip_ids = None  # no write of this collection changes the SIPs: kept after writes too
 
-def normalize_destination(item):
-    restrictions = item.get('restrictions') or {}
-    return dict(
-        id=to_int(item.get('id')),
-        name=item.get('name'),
-        country_code=item.get('countryCode'),
-        area_code=item.get('areaCode'),
-        connect_fee=to_float(item.get('connect_fee')),
-        monthly_fee=to_float(item.get('monthly_fee')),
-        currency=item.get('currency'),
-        documents_required=list(restrictions.get('upload') or []),
-        data_required=list(restrictions.get('specify') or []),
-        receive_sms=to_bool(item.get('receive_sms')),
-        is_toll=to_bool(item.get('is_toll')),
-        feature=item.get('feature'),
-        connect_time=item.get('connect_time'),
-    )
+    def countries(self):
+        return api.countries(self.session)
 
-
-def normalize_available(item):
-    return dict(id=item.get('id'), direction_id=to_int(item.get('direction_id')), number=number_digits(item.get('number')))
-
-
-def read_owned(zm):
-    """{digits: normalised record} of every owned number: one request."""
-    items = zm.read('direct_numbers').get('info') or []
-    return dict((record['number'], record) for record in (normalize_number(item) for item in items))
-
-
-def managed(record):
-    return dict((key, record.get(key)) for key in MANAGED_KEYS) if record else {}
-
-
-class Entry(object):
-    """One validated request: which number (or which destination to pick one from) and its settings."""
-
-    def __init__(self, params, label, state='present'):
-        self.label = label  # 'number' or 'numbers[3]': prefixes every message about this entry
-        self.state = state
-        self.number = check_number(params['number'], self._opt('number')) if params.get('number') else None
-        self.mask = number_digits(params.get('mask')) or None
-        self.sip_id = None
-        if params.get('sip_id') is not None:
-            self.sip_kind, self.sip_id = check_sip_target(params['sip_id'], self._opt('sip_id'))
-        self.test_mode = params.get('test_mode')
-        self.caller_name = params.get('caller_name')
-        if self.caller_name is not None:
-            check_caller_name(self.caller_name, self._opt('caller_name'))
-        self.autoprolongation = params.get('autoprolongation')
-        self.paid_until = check_date(params['paid_until'], self._opt('paid_until')) if params.get('paid_until') else None
-        self.order = dict((key, params.get(key)) for key in ORDER_OPTIONS)
-        if self.order['country']:
-            self.order['country'] = check_country(self.order['country'], self._opt('country'))
-        for key in ('max_connect_fee', 'max_monthly_fee'):
-            check_non_negative(self.order[key], self._opt(key))
-        if self.order['direction_id'] is not None and self.order['direction_id'] <= 0:
-            raise ValueError('%s: must be a positive destination id' % self._opt('direction_id'))
-        if self.number is None and self.order['direction_id'] is None:
-            raise ValueError('%s: give the number, or direction_id to choose one' % self._opt('number'))
-        if self.number is None and self.sip_id is None:
-            raise ValueError('%s: without an exact number, sip_id is required: a number of the destination already '
-                             'routed to that target is adopted instead of buying another' % self._opt('sip_id'))
-        if state == 'absent' and (self.settings_given() or self.paid_until):
-            raise ValueError('%s: state=absent lets the number lapse; it takes no settings (sip_id, test_mode, '
-                             'caller_name, autoprolongation, paid_until)' % self.label)
-
-    def _opt(self, option):
-        return '%s.%s' % (self.label, option) if self.label != 'number' else option
-
-    def settings_given(self):
-        return any(value is not None for value in (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation))
-
-    def adoptable(self, record, destination):
-        """An owned number in the entry's destination, routed to the entry's target or to nothing at all.
-
-        The unrouted case is what makes a crash or an ambiguous order safe: a number bought by a run that
-        died before routing it rings nowhere, and the re-run adopts it instead of buying another.
-        """
-        prefix = (destination.get('country_code') or '') + (destination.get('area_code') or '')
-        return record['sip'] in (self.sip_id, None) and record['status'] != 'parking' and \
-            record['number'].startswith(prefix) and (self.mask is None or self.mask in record['number'])
-
-
-def plan_settings(record, entry):
-    """The writes that bring an owned number to the entry's settings, and the record after them (pure)."""
-    number, after, writes = record['number'], dict(record), []
-    per_number = dict(number=number)
-    if record.get('type'):
-        per_number['type'] = record['type']  # the vendor's guide sends it; the spec does not list it
-    if entry.state == 'absent':
-        if record['autoprolongation'] is not False:
-            writes.append(Write('PUT', 'direct_numbers/autoprolongation', dict(per_number, value='off'),
-                                'turn auto-renewal off for %s: it lapses at %s' % (number, record['stop_date'])))
-            after['autoprolongation'] = False
-        return writes, after
-
-    route_to = entry.sip_id if entry.sip_id is not None else record['sip']
-    if (entry.sip_id is not None and entry.sip_id != record['sip']) or \
-            (entry.test_mode is not None and entry.test_mode != record['test_mode']):
-        if route_to is None:
-            raise ValueError('%s: test_mode needs a routing target and %s is not routed: set sip_id too'
-                             % (entry._opt('test_mode'), number))
-        params = dict(per_number, sip_id=route_to)
-        if entry.test_mode is not None:
-            params['test_mode'] = on_off(entry.test_mode)
-            after['test_mode'] = entry.test_mode
-        writes.append(Write('PUT', 'direct_numbers/set_sip_id', params, 'route %s to %s%s' % (
-            number, route_to, '' if entry.test_mode is None else ', test mode %s' % on_off(entry.test_mode))))
-        after['sip'] = route_to
-    if entry.caller_name is not None and (entry.caller_name or None) != record['caller_name']:
-        writes.append(Write('PUT', 'direct_numbers/set_caller_name', dict(per_number, caller_name=entry.caller_name),
-                            'set the caller name of %s to %r' % (number, entry.caller_name)))
-        after['caller_name'] = entry.caller_name or None
-    if entry.autoprolongation is not None and entry.autoprolongation != record['autoprolongation']:
-        writes.append(Write('PUT', 'direct_numbers/autoprolongation',
-                            dict(per_number, value=on_off(entry.autoprolongation)),
-                            'turn auto-renewal %s for %s' % (on_off(entry.autoprolongation), number)))
-        after['autoprolongation'] = entry.autoprolongation
-    if entry.paid_until is not None:
-        stop = datetime.datetime.strptime(record['stop_date'], API_DATETIME)
-        try:
-            months = months_to_reach(stop, entry.paid_until)
-        except ValueError as exc:
-            raise ValueError('%s: %s' % (entry._opt('paid_until'), exc))
-        if months:
-            cost = round(months * (record['monthly_fee'] or 0.0), 2)
-            params = dict(number=number, months=months)
-            writes.append(Write('POST', 'direct_numbers/prolong', params, 'prolong %s by %d month(s) to reach %s'
-                                % (number, months, entry.paid_until), cost=cost, currency=record['currency']))
-            after['stop_date'] = add_months(stop, months).strftime(API_DATETIME)  # until the API says (apply)
-    return writes, after
-
-
-class NumberEngine(object):
-    """Fetch, compare and apply for a set of entries, with every read cached for the run."""
-
-    def __init__(self, zm, fail_on_refusal=True, refused=None):
-        self.zm = zm
-        self.fail_on_refusal = fail_on_refusal
-        self.refused = dict(refused or {})  # entry index -> why the entry was refused (with fail_on_refusal false)
-        self._cache = {}
-        self.owned = read_owned(zm)
-
-    def attempt(self, index, plan, *args):
-        """Plan one entry; a refusal fails the module, or (fail_on_refusal false) sets the entry aside."""
-        try:
-            return plan(*args)
-        except ValueError as exc:
-            if self.fail_on_refusal:
-                self.zm.fail(str(exc))
-            self.refused[index] = str(exc)
-            return None
-
-    def _read_once(self, key, method, params=None):
-        if key not in self._cache:
-            self._cache[key] = self.zm.read(method, params)
-        return self._cache[key]
-
-    def sip_ids(self):
-        return set(sip.get('id') for sip in self._read_once('sips', 'sip').get('sips') or [])
-
-    def balance(self):
-        body = self._read_once('balance', 'info/balance')
-        return to_float(body.get('balance')), body.get('currency')
+    def destinations(self, country):
+        return api.destinations(self.session, country)
 
     def available(self, direction_id, mask=None):
-        body = self._read_once(('available', direction_id, mask), 'direct_numbers/available/%d' % direction_id,
-                               dict(mask=mask) if mask else None)
-        return [normalize_available(item) for item in body.get('numbers') or []]
-
-    def destination(self, direction_id, country=None, number=None):
-        """The destination's fees and requirements; the country comes from the entry or the number's code."""
-        candidates = [country] if country else self._countries_for(number)
-        for iso in candidates:
-            body = self._read_once(('country', iso), 'direct_numbers/country', dict(country=iso))
-            for item in body.get('info') or []:
-                if to_int(item.get('id')) == direction_id:
-                    return normalize_destination(item)
-        raise ValueError('destination %d was not found in %s; list them with '
-                         'zadarma.telephony.zadarma_number_info country=<ISO code>'
-                         % (direction_id, ', '.join(candidates) or 'any country matching the number'))
-
-    def _countries_for(self, number):
-        countries = self._read_once('countries', 'direct_numbers/countries').get('info') or []
-        matches = [c for c in countries if number and number.startswith(str(c.get('countryCode')))]
-        longest = max([len(str(c.get('countryCode'))) for c in matches] or [0])
-        return [c.get('countryCodeIso') for c in matches if len(str(c.get('countryCode'))) == longest]
+        return api.available_numbers(self.session, direction_id, mask)
 
     def validity(self, group_id, direction_id):
-        params = dict(direction_id=direction_id, user_id=self.zm.user_id)
-        body = self._read_once(('valid', group_id, direction_id), 'documents/groups/valid/%d' % group_id, params)
-        return dict((key, to_bool(body.get('is_%s' % key))) for key in
-                    ('information_match', 'documents_uploaded', 'documents_verified', 'address_match'))
+        return api.group_validity(self.session, group_id, direction_id, self.user_id)
 
-    # Planning ------------------------------------------------------------------------------------
-    def plan_orders(self, entries):
-        """Give every present entry an owned number (adopted) or an order. Returns {entry index: order Write}."""
-        orders, taken = {}, set(self.owned)
-        adopted = set(entry.number for entry in entries if entry and entry.number)  # never adopt one listed elsewhere
-        for index, entry in enumerate(entries):
-            if entry is not None and entry.state == 'present' and not (entry.number and entry.number in self.owned):
-                order = self.attempt(index, self.plan_entry_order, entry, taken, adopted)
-                if order is not None:
-                    taken.add(order.number)
-                    orders[index] = order
-        return orders
+    def sip_ids(self):
+        if self._sip_ids is None:
+            self._sip_ids = api.sip_ids(self.session)
+        return self._sip_ids
 
-    def plan_entry_order(self, entry, taken, adopted):
-        """The order for an entry whose number is not owned, or None when it adopts an owned one."""
-        if entry.order['direction_id'] is None:
-            raise ValueError('%s: %s is not owned by this account, and there is no direction_id to order it'
-                             % (entry._opt('number'), entry.number))
-        destination = self.destination_for(entry)
-        if entry.number is None:
-            owned = sorted((r for n, r in self.owned.items() if n not in adopted and entry.adoptable(r, destination)),
-                           key=lambda r: (r['sip'] != entry.sip_id, r['number']))  # routed to the target first
-            if owned:
-                entry.number = owned[0]['number']
-                adopted.add(entry.number)
-                return None
-        free = [c for c in self.available(destination['id'], entry.number or entry.mask) if c['number'] not in taken]
-        order = self.plan_order(entry, destination, free)
-        entry.number = order.number
-        return order
+    def balance(self):
+        return api.balance(self.session)
 
-    def destination_for(self, entry):
-        """The entry's destination. Its country comes from the entry, else from a number's country code."""
-        direction_id = entry.order['direction_id']
-        number = entry.number
-        if not entry.order['country'] and not number:
-            candidates = self.available(direction_id, entry.mask)
-            number = candidates[0]['number'] if candidates else None
-            if not number:
-                raise ValueError('%s: destination %d has no number available to order%s; give country to look it up'
-                                 % (entry._opt('direction_id'), direction_id,
-                                    ' matching mask %s' % entry.mask if entry.mask else ''))
-        try:
-            return self.destination(direction_id, entry.order['country'], number)
-        except ValueError as exc:
-            raise ValueError('%s: %s' % (entry._opt('direction_id'), exc))
 
-    def plan_order(self, entry, destination, free):
-        """The order of the entry's number (or of the first free one), after the cost and document checks."""
-        direction_id = destination['id']
-        choice = [c for c in free if c['number'] == entry.number] if entry.number else free[:1]
-        if not choice:
-            raise ValueError('%s: %s available to order in destination %d (it may have been taken); see '
-                             'zadarma.telephony.zadarma_number_info direction_id=%d'
-                             % (entry._opt('number'), '%s is not' % entry.number if entry.number else 'no number is',
-                                direction_id, direction_id))
-        choice = choice[0]
-        self._check_guards(entry, destination)
-        self._check_documents(entry, destination)
-        order = entry.order
-        months = PERIOD_MONTHS[order['period']]
-        cost = round((destination['connect_fee'] or 0.0) + months * (destination['monthly_fee'] or 0.0), 2)
-        params = dict(number_id=choice['id'], direction_id=direction_id, documents_group_id=order['documents_group_id'],
-                      period=order['period'], autorenew_period=order['autorenew_period'], purpose=order['purpose'],
-                      receive_sms=None if order['receive_sms'] is None else int(order['receive_sms']),
-                      user_id=self.zm.user_id)
-        summary = 'order %s in %s (%d) for %d month(s)' % (choice['number'], destination['name'], direction_id, months)
-        write = Write('POST', 'direct_numbers/order', params, summary, cost=cost, currency=destination['currency'])
-        write.number, write.destination = choice['number'], destination
-        return write
+@dataclass
+class Outcome:
+    """What a run did (or, in check mode, would do)."""
+    changed: bool
+    numbers: list     # one item per planned entry: its record after, index, key, decision, cost, changes
+    ordered: list     # the numbers bought
+    refused: list     # one item per refused entry: index, key, number, option, reason, msg
+    purchases: list   # what was paid, with its cost
+    cost: float
+    before: dict      # number -> managed settings before (diff)
+    after: dict       # number -> managed settings after (diff)
+    warnings: list
 
-    def settings_plan(self, entries, orders):
-        """[(index, entry, record before, writes, record after)] for every entry that has (or will have) a number."""
-        plan = []
-        for index, entry in enumerate(entries):
-            if entry is None or index in self.refused:
-                continue
-            record = self.owned.get(entry.number) or (provisional_record(orders[index]) if index in orders else None)
-            if record is not None:
-                planned = self.attempt(index, plan_settings, record, entry)
-                if planned is not None:
-                    plan.append((index, entry, record) + planned)
+
+def _taken(error):
+    return error.http_status != 429 and bool(_TAKEN.search(error.api_message or error.message or ''))
+
+
+def reconcile(session, entries, check_mode=False, fail_on_refusal=True, refused=None, user_id=None,
+              lock=contextlib.nullcontext):
+    """The whole flow for validated entries (None where ``refused`` holds {index: (number, Refusal)}).
+
+    Every check runs before the first write. A refusal raises (``Refusal``) unless ``fail_on_refusal`` is false,
+    in which case the entry is left out and reported; a failed request raises ``ZadarmaError`` and
+    ``session.done`` lists the writes already sent. ``lock`` makes the account's lock, held from the first read
+    to the last write (not in check mode).
+    """
+    refused = dict(refused or {})
+    known = dict((index, why) for index, (_number, why) in refused.items())
+    catalogue = AccountCatalogue(session, user_id)
+
+    unavailable = set()  # numbers an order was refused for: taken elsewhere since they were listed
+
+    def plan_now():
+        plan = plan_run(entries, api.owned_numbers(session), catalogue, fail_on_refusal, known, user_id, unavailable)
+        check_money(plan, catalogue, user_id)
         return plan
 
-    def _check_guards(self, entry, destination):
-        for fee, guard in (('connect_fee', 'max_connect_fee'), ('monthly_fee', 'max_monthly_fee')):
-            limit = entry.order[guard]
-            if limit is not None and (destination[fee] or 0.0) > limit:
-                raise ValueError('%s: the %s of %s is %.2f %s, above the limit of %.2f'
-                                 % (entry._opt(guard), fee.replace('_', ' '), destination['name'],
-                                    destination[fee], destination['currency'], limit))
+    if check_mode:
+        plan = plan_now()
+        bought = dict((order.number, order) for order in plan.orders)
+        return _outcome(entries, plan, plan.entries, bought, {}, refused, check_mode)
 
-    def _check_documents(self, entry, destination):
-        if not (destination['documents_required'] or destination['data_required']):
-            return
-        group_id = entry.order['documents_group_id']
-        validity = self.validity(group_id, destination['id'])
-        unmet = []
-        if validity['information_match'] is False:
-            unmet.append('the group lacks the data the destination asks for (%s)' % ', '.join(destination['data_required']))
-        if validity['documents_uploaded'] is False:
-            unmet.append('documents not uploaded (%s)' % ', '.join(destination['documents_required']))
-        if validity['address_match'] is False:
-            unmet.append("the group's address is not in the destination's country")
-        if unmet:
-            raise ValueError('%s: documents group %d does not satisfy destination %d (%s): %s; see '
-                             'zadarma.telephony.zadarma_document_group with direction_id=%d'
-                             % (entry._opt('documents_group_id'), group_id, destination['id'], destination['name'],
-                                '; '.join(unmet), destination['id']))
-
-    def check_sip_target(self, entry, writes):
-        """A 5-digit SIP id that the entry routes to must be a SIP of the account (the SIP list is read once)."""
-        if entry.sip_id and entry.sip_kind == 'sip_id' and any(w.method == 'direct_numbers/set_sip_id' for w in writes):
-            if entry.sip_id not in self.sip_ids():
-                raise ValueError('%s: SIP id %s is not a SIP of this account (see GET /v1/sip/); use one of: %s'
-                                 % (entry._opt('sip_id'), entry.sip_id, ', '.join(sorted(self.sip_ids())) or 'none'))
-
-    def check_balance(self, writes):
-        cost = round(sum(w.cost or 0.0 for w in writes), 2)
-        if cost <= 0:
-            return
-        balance, currency = self.balance()
-        if balance is not None and cost > balance:
-            raise ValueError('the balance (%.2f %s) cannot pay for %s (%.2f %s); nothing was bought'
-                             % (balance, currency, '; '.join(w.summary for w in writes if w.cost), cost, currency))
+    bought = {}  # number -> OrderPlan, in the order bought
+    with lock():  # the owned numbers are read under it: what another run on this controller bought is owned
+        plan = plan_now()
+        for attempt in range(ORDER_RETRIES + 1):
+            try:
+                for order in plan.orders:
+                    api.send(session, order.write)
+                    bought[order.number] = order
+                break
+            except ZadarmaError as error:
+                if attempt == ORDER_RETRIES or not _taken(error):
+                    raise
+                session.forget()
+                exact = entries[order.index].number is not None
+                if exact and order.number not in api.owned_numbers(session):
+                    raise  # the number asked for is someone else's now
+                unavailable.add(order.number)
+                plan = plan_now()  # adopts the number if this account owns it now, else orders the next free one
+        entry_plans = plan.entries
+        if bought:
+            session.forget()  # the bought numbers as the API now reports them
+            entry_plans = [p for p in plan_entries(entries, api.owned_numbers(session), plan.choice, catalogue,
+                                                   Refusals(fail_on_refusal, plan.refused)) if p.index not in plan.refused]
+        responses = {}
+        for entry_plan in entry_plans:
+            responses[entry_plan.index] = [api.send(session, write) for write in entry_plan.writes]
+    return _outcome(entries, plan, entry_plans, bought, responses, refused, check_mode)
 
 
-def provisional_record(order_write):
-    """What a number just ordered looks like before the API is read again (check mode)."""
-    destination = order_write.destination
-    now = datetime.datetime.now().replace(microsecond=0)
-    months = PERIOD_MONTHS[order_write.params['period']]
-    return dict(number=order_write.number, status='on', country=None, sip=None, sip_name=None, caller_name=None,
-                autoprolongation=True, test_mode=False, start_date=now.strftime(API_DATETIME),
-                stop_date=add_months(now, months).strftime(API_DATETIME), monthly_fee=destination['monthly_fee'],
-                currency=destination['currency'], channels=None, minutes=None, type='order')
-
-
-def reconcile(zm, entries, fail_on_refusal=True, refused=None):
-    """The whole flow for validated entries; every check runs before the first write. Returns the result.
-
-    An entry refused by a check (not owned and nothing to order it with, not available, a cost guard, the
-    documents, a SIP id, its settings) fails the module, or with fail_on_refusal false is left out and reported.
-    """
-    engine = NumberEngine(zm, fail_on_refusal, dict((i, why) for i, (_number, why) in (refused or {}).items()))
-    orders = engine.plan_orders(entries)
-    plan = engine.settings_plan(entries, orders)
-    for index, entry, record, writes, after in plan:
-        engine.attempt(index, engine.check_sip_target, entry, writes)
-    plan = [item for item in plan if item[0] not in engine.refused]
-    orders = dict((index, order) for index, order in orders.items() if index not in engine.refused)
-    money = list(orders.values()) + [w for p in plan for w in p[3] if w.cost]
-    if zm.user_id is not None and money:
-        zm.fail('user_id: the API cannot list a sub-account\'s numbers (GET /v1/direct_numbers/ takes no user_id), '
-                'so a number ordered or prolonged for user %d could not be found again and a re-run would pay twice. '
-                'Nothing was bought: order or prolong with the sub-account\'s own API key. Would have done: %s'
-                % (zm.user_id, '; '.join(w.summary for w in money)))
-    zm.check(engine.check_balance, money)
-
-    zm.apply(list(orders.values()))
-    if orders and not zm.check_mode:
-        engine.owned = read_owned(zm)  # the bought numbers as the API now reports them
-        plan = [p for p in engine.settings_plan(entries, orders) if p[0] not in engine.refused]
-    ordered = dict((w.number, w) for w in orders.values())
-    purchases = [dict(w.describe(), number=n, action='order') for n, w in ordered.items()]
-    numbers, before, after = [], {}, {}
-    for index, entry, record, writes, after_record in plan:
-        for write, response in zip(writes, zm.apply(writes)):
+def _outcome(entries, plan, entry_plans, bought, responses, refused, check_mode):
+    numbers, before, after, warnings = [], {}, {}, []
+    purchases = [dict(order.write.describe(), number=number, action='order') for number, order in bought.items()]
+    changed = bool(bought)
+    for p in entry_plans:
+        after_record = dict(p.after)
+        for write, response in zip(p.writes, responses.get(p.index) or []):
             if response and response.get('stop_date'):
                 after_record['stop_date'] = response['stop_date']  # the API's word on a prolongation
-                if response['stop_date'][:10] < str(entry.paid_until):
-                    zm.module.warn('the API extended %s only to %s, short of paid_until %s: its months are shorter '
-                                   'than calendar months, and a re-run would prolong again'
-                                   % (entry.number, response['stop_date'], entry.paid_until))
-        purchases.extend(dict(w.describe(), number=entry.number, action='prolong') for w in writes if w.cost)
-        if writes or entry.number in ordered:
-            before[entry.number] = {} if entry.number in ordered else managed(record)
-            after[entry.number] = managed(after_record)
-        numbers.append(dict(after_record, index=index, changes=[w.summary for w in writes]))
-    numbers_of = dict((i, number) for i, (number, _why) in (refused or {}).items())
-    refused = [dict(index=index, number=entries[index].number if entries[index] else numbers_of[index], msg=msg)
-               for index, msg in sorted(engine.refused.items())]
-    return dict(numbers=numbers, ordered=sorted(ordered), refused=refused, purchases=purchases,
-                cost=round(sum(p['cost'] for p in purchases), 2), before=before, after=after)
+                if response['stop_date'][:10] < str(p.entry.paid_until):
+                    warnings.append('the API extended %s only to %s, short of paid_until %s: its months are shorter '
+                                    'than calendar months, and a re-run would prolong again'
+                                    % (p.number, response['stop_date'], p.entry.paid_until))
+        purchases.extend(dict(w.describe(), number=p.number, action='prolong') for w in p.writes if w.cost is not None)
+        changed = changed or bool(p.writes)
+        new = p.number in bought
+        if p.writes or new:
+            before[p.number] = {} if new else managed(p.before)
+            after[p.number] = managed(after_record)
+        spent = [w.cost for w in p.writes if w.cost is not None]
+        if new:
+            spent.append(bought[p.number].write.cost)
+        decision = 'ordered' if new else 'adopted' if p.index in plan.choice.adopted else 'owned'
+        numbers.append(dict(after_record, index=p.index, key=p.entry.key, decision=decision,
+                            cost=round(float(sum(spent)), 2), changes=[w.summary for w in p.writes]))
+    numbers_of = dict((index, number) for index, (number, _why) in refused.items())
+    refusals = [dict(index=index, key=why.key, number=entries[index].number if entries[index] else numbers_of[index],
+                     option=why.option, reason=why.reason, msg=why.msg)
+                for index, why in sorted(plan.refused.items())]
+    return Outcome(changed=changed, numbers=numbers, ordered=sorted(bought), refused=refusals, purchases=purchases,
+                   cost=round(sum(item['cost'] for item in purchases), 2), before=before, after=after,
+                   warnings=warnings)

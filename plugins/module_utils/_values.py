@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import re
 
 API_DATETIME = '%Y-%m-%d %H:%M:%S'
@@ -27,7 +28,16 @@ COUNTRY_CODES = frozenset((
     'TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
 ).split())
 
-_NUMBER = re.compile(r'\+?[0-9 ().-]+')
+class Invalid(ValueError):
+    """A value refused by a validator: the bare option name and the reason, ``option: reason`` as text."""
+
+    def __init__(self, option, reason):
+        super(Invalid, self).__init__('%s: %s' % (option, reason))
+        self.option = option
+        self.reason = reason
+
+
+_NUMBER = re.compile(r'[0-9 ().+-]*[0-9][0-9 ().+-]*')
 _SIP_ID = re.compile(r'[0-9]{5}')
 _SIP_URI = re.compile(r'(?:sip:)?([A-Za-z0-9._~+!$&\'*,;=%-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?::([0-9]{1,5}))?')
 _CALLER_NAME = re.compile(r'[A-Za-z0-9 ]{0,30}')
@@ -105,12 +115,25 @@ def months_to_reach(stop_date, paid_until, limit=12):
 
 # Validating user input ---------------------------------------------------------------------------
 def check_number(value, option='number'):
-    """A phone number in international format: 7 to 15 digits once '+', spaces, dots, dashes and brackets are gone."""
+    """A phone number in international format -> its digits.
+
+    '+', spaces, dots, dashes and brackets are ignored wherever they stand; a leading international prefix 00 is
+    dropped. What is left must be 7 to 15 digits and must not start with 0: a national number (030 ...) lacks its
+    country code, and no account owns it as written.
+    """
     text = str(value).strip() if value is not None else ''
+    if not _NUMBER.fullmatch(text):
+        raise Invalid(option, '%r is not a phone number in international format (7 to 15 digits, e.g. 442037691880)'
+                      % (value,))
     digits = number_digits(text)
-    if not text or not _NUMBER.fullmatch(text) or not 7 <= len(digits) <= 15:
-        raise ValueError('%s: %r is not a phone number in international format (7 to 15 digits, e.g. 442037691880)'
-                         % (option, value))
+    if digits.startswith('00'):
+        digits = digits[2:]  # 0049 30 ... is +49 30 ...
+    if digits.startswith('0'):
+        raise Invalid(option, '%r is a national number (it starts with 0): give it with its country code, in '
+                      'international format, e.g. 49 30 5550004 for the Berlin number 030 5550004' % (value,))
+    if not 7 <= len(digits) <= 15:
+        raise Invalid(option, '%r is not a phone number in international format (7 to 15 digits, e.g. 442037691880)'
+                      % (value,))
     return digits
 
 
@@ -122,27 +145,26 @@ def check_sip_target(value, option='sip_id'):
     match = _SIP_URI.fullmatch(text)
     if match and (match.group(3) is None or 0 < int(match.group(3)) < 65536):
         return 'uri', text[4:] if text.startswith('sip:') else text
-    raise ValueError('%s: %r is neither a 5-digit SIP id of the account (e.g. 00001) nor a SIP URI user@host[:port]'
-                     % (option, value))
+    raise Invalid(option, '%r is neither a 5-digit SIP id of the account (e.g. 00001) nor a SIP URI user@host[:port]'
+                  % (value,))
 
 
 def check_caller_name(value, option='caller_name'):
     if not _CALLER_NAME.fullmatch(value):
-        raise ValueError('%s: %r must be at most 30 Latin letters, digits and spaces (empty clears it)'
-                         % (option, value))
+        raise Invalid(option, '%r must be at most 30 Latin letters, digits and spaces (empty clears it)' % (value,))
     return value
 
 
 def check_email(value, option='email'):
     if not _EMAIL.fullmatch(value):
-        raise ValueError('%s: %r is not an e-mail address' % (option, value))
+        raise Invalid(option, '%r is not an e-mail address' % (value,))
     return value
 
 
 def check_country(value, option='country'):
     code = str(value).strip().upper()
     if code not in COUNTRY_CODES:
-        raise ValueError('%s: %r is not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)' % (option, value))
+        raise Invalid(option, '%r is not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)' % (value,))
     return code
 
 
@@ -156,10 +178,19 @@ def check_date(value, option):
             raise ValueError
         return datetime.datetime.strptime(text, '%Y-%m-%d').date()
     except ValueError:
-        raise ValueError('%s: %r is not a date in the form YYYY-MM-DD' % (option, value))
+        raise Invalid(option, '%r is not a date in the form YYYY-MM-DD' % (value,))
 
 
 def check_non_negative(value, option):
     if value is not None and value < 0:
-        raise ValueError('%s: must not be negative, got %s' % (option, value))
+        raise Invalid(option, 'must not be negative, got %s' % (value,))
     return value
+
+
+def check_amount(value, option):
+    """A fee limit or other amount of money: unset, or a finite number that is not negative."""
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise Invalid(option, 'must be a finite amount, got %s' % (value,))
+    return check_non_negative(value, option)

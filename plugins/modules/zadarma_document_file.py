@@ -12,9 +12,12 @@ version_added: 0.1.0
 description:
   - Uploads a local PDF, JPEG or PNG file to a document group, unless a file with the same name (the base name of
     O(path)) and the same O(document_type) is already in the group.
-  - The file is checked before any request is sent. It must exist, be a readable regular file, not be empty,
-    be at most 10 MiB, and be a PDF, JPEG or PNG as judged by its content; an extension that contradicts the
-    content (a PNG named C(.pdf)) is refused too.
+  - The file is checked before any request is sent. It must exist, be a readable regular file (not a symbolic
+    link unless O(follow_symlinks=true)), not be empty, be at most 10 MiB, and be a PDF, JPEG or PNG as judged
+    by its content, with the extension that names it (C(.pdf), C(.jpg), C(.jpeg) or C(.png)); a PNG named
+    C(.pdf) or a PDF named C(.bin) is refused.
+  - The file is opened once, without blocking (a FIFO is refused, not waited on), and what was read is what is
+    checked and sent, even if the file is swapped or grows meanwhile.
   - The API can neither delete nor replace an uploaded file; O(force=true) uploads another copy.
 author: zadarma.telephony contributors (@zadarma)
 extends_documentation_fragment:
@@ -46,6 +49,12 @@ options:
         the group and the name it is recognised by on later runs.
     type: path
     required: true
+  follow_symlinks:
+    description:
+      - Upload the file a symbolic link at O(path) points to. By default a symbolic link is refused, so that a
+        link planted in a shared directory cannot make the run upload another file.
+    type: bool
+    default: false
   force:
     description:
       - Upload even if a file with the same name and type is already in the group.
@@ -108,7 +117,8 @@ uploaded:
   sample: true
 '''
 
-from ansible_collections.zadarma.telephony.plugins.module_utils._base import Write, ZadarmaModule
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
+from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
 from ansible_collections.zadarma.telephony.plugins.module_utils._documents import (
     UPLOAD_TYPES,
     matching_files,
@@ -118,8 +128,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._values import c
 
 
 def list_files(zm, group_id, name, document_type):
-    response = zm.read('documents/files', dict(group_id=group_id, user_id=zm.user_id))
-    return matching_files(response.get('documents'), name, document_type)
+    return matching_files(zm.run(api.group_files, zm.api, group_id, zm.user_id), name, document_type)
 
 
 def main():
@@ -128,19 +137,20 @@ def main():
         document_type=dict(type='str', required=True, choices=list(UPLOAD_TYPES)),
         path=dict(type='path', required=True),
         force=dict(type='bool', default=False),
+        follow_symlinks=dict(type='bool', default=False),
     ), user_id=True)
     group_id, document_type = zm.params['group_id'], zm.params['document_type']
-    zm.check(check_non_negative, group_id, 'group_id')
-    local = zm.check(read_document, zm.params['path'])
+    zm.run(check_non_negative, group_id, 'group_id')
+    local = zm.run(read_document, zm.params['path'], follow_symlinks=zm.params['follow_symlinks'])
 
     before = list_files(zm, group_id, local['name'], document_type)
     after = before
     if zm.params['force'] or not before:
         # A POST: never sent twice after an ambiguous failure (see the client).
-        params = dict(group_id=group_id, document_type=document_type, user_id=zm.user_id)
-        write = Write('POST', 'documents/upload', params, 'upload %s as %s to document group %d'
-                      % (local['name'], document_type, group_id),
-                      file=(local['name'], local['content'], local['content_type']))
+        write = api.upload_write(group_id, document_type, zm.user_id,
+                                 (local['name'], local['content'], local['content_type']),
+                                 'upload %s as %s to document group %d' % (local['name'], document_type, group_id),
+                                 len(before))
         response = zm.apply([write])[0]
         name = (response or {}).get('doc_name') or local['name']
         predicted = dict(name=name, type=document_type, verified=False, source=None)

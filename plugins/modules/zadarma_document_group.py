@@ -22,6 +22,8 @@ description:
   - The API has no way to delete a document group, so this module has no O(ignore:state) option.
   - With O(direction_id), also returns whether the group satisfies that destination's requirements and the
     verification errors the API reports for the group.
+  - Personal data stays out of the output by default (see O(show_personal_data)); messages name a field and
+    the rule it breaks, never its value.
 author: zadarma.telephony contributors (@zadarma)
 extends_documentation_fragment:
   - zadarma.telephony.attributes
@@ -31,8 +33,19 @@ attributes:
   check_mode:
     details: Reads the current state and reports what would change; no write is sent.
   diff_mode:
-    details: Shows the options that are set, before and after. O(id_number) and O(date_of_birth) never appear.
+    details:
+      - Shows the options that are set, before and after. O(id_number) and O(date_of_birth) never appear.
+      - Unless O(show_personal_data=true), the values of personal fields are masked as C(********), and a field
+        whose value changes reads C(******** (changed)) after, so the diff says which fields change.
 options:
+  show_personal_data:
+    description:
+      - Show the values of the group's personal fields (everything but O(salutation) and O(type_of_id)) in
+        RV(group), in the diff and in the task's arguments shown at C(-vvv).
+      - By default they are masked as C(********), so job logs (AWX keeps them) hold no one's identity.
+      - O(id_number) and O(date_of_birth) are never shown, whatever this option says.
+    type: bool
+    default: false
   group_id:
     description:
       - The id of the group to manage. V(0) is the account's main group.
@@ -210,6 +223,8 @@ RETURN = r'''
 group:
   description:
     - The group after the run, normalised; empty values are V(null).
+    - The value of every personal field that is set reads V(********) unless O(show_personal_data=true); the
+      samples below show the values as they are with it.
     - In check mode, the group as it would be; RV(group.id) is V(null) for a group that would be created.
   returned: success
   type: dict
@@ -381,20 +396,19 @@ errors:
       message: The passport has expired. It is considered invalid.
 '''
 
-from ansible_collections.zadarma.telephony.plugins.module_utils._base import Write, ZadarmaModule
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
+from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
 from ansible_collections.zadarma.telephony.plugins.module_utils._documents import (
     check_group_ids,
     create_params,
     desired_group,
-    diff_view,
+    diff_views,
     find_group,
     group_argument_spec,
     group_changes,
+    masked_arguments,
     merged_group,
     missing_for_create,
-    normalise_errors,
-    normalise_group,
-    normalise_validity,
     predicted_group,
     public_group,
     unknown_validity,
@@ -404,14 +418,9 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._documents impor
 
 def read_group(zm, group_id, desired):
     """The group to manage (normalised), or None when it must be created."""
-    query = dict(user_id=zm.user_id)
     if group_id is not None:
-        group = normalise_group(zm.read('documents/groups/get/%d' % group_id, query).get('group'))
-        if group['id'] is None:
-            group['id'] = group_id
-        return group
-    groups = [normalise_group(raw) for raw in zm.read('documents/groups/list', query).get('groups') or []]
-    matches = find_group(groups, desired)
+        return zm.run(api.document_group, zm.api, group_id, zm.user_id)
+    matches = find_group(zm.run(api.document_groups, zm.api, zm.user_id), desired)
     if len(matches) > 1:
         zm.module.warn('%d document groups have this salutation, name, organization and e-mail (ids %s); managing '
                        'the lowest, %s. Set group_id to choose another.'
@@ -419,27 +428,21 @@ def read_group(zm, group_id, desired):
     return matches[0] if matches else None
 
 
-def written_group(response, predicted):
-    if response and response.get('group'):
-        return normalise_group(response['group'])
-    return predicted
-
-
 def read_validity(zm, group_id, direction_id):
     """validity and errors of the group for a destination; unknown for a group not created yet (check mode)."""
     if group_id is None:
         return dict(validity=unknown_validity('the group does not exist yet (check mode), so its validity is not '
                                               'known'), errors=None)
-    valid = zm.read('documents/groups/valid/%d' % group_id, dict(direction_id=direction_id, user_id=zm.user_id))
-    wrongs = zm.read('direct_numbers/checking-wrongs', dict(group_id=group_id))
-    return dict(validity=normalise_validity(valid), errors=normalise_errors(wrongs.get('info')))
+    return dict(validity=zm.run(api.group_validity, zm.api, group_id, direction_id, zm.user_id),
+                errors=zm.run(api.verification_errors, zm.api, group_id))
 
 
 def main():
-    zm = ZadarmaModule(group_argument_spec(), user_id=True)
+    zm = ZadarmaModule(group_argument_spec(), user_id=True, arguments_view=masked_arguments)
     group_id, direction_id = zm.params['group_id'], zm.params['direction_id']
-    zm.check(check_group_ids, zm.params)
-    desired = zm.check(desired_group, zm.params)
+    show = zm.params['show_personal_data']
+    zm.run(check_group_ids, zm.params)
+    desired = zm.run(desired_group, zm.params)
     missing = missing_for_create(desired)
     if group_id is None and missing:
         zm.fail('without group_id the group may have to be created, so these options are required: %s'
@@ -447,9 +450,9 @@ def main():
 
     current = read_group(zm, group_id, desired)
     if current is None:
-        write = Write('POST', 'documents/groups/create', create_params(desired, zm.user_id, direction_id),
-                      'create a document group for %s %s' % (desired['first_name'], desired['last_name']))
-        after = written_group(zm.apply([write])[0], predicted_group({}, merged_group({}, desired)))
+        write = api.create_group_write(create_params(desired, zm.user_id, direction_id), 'create a document group',
+                                       desired, zm.user_id)
+        after = api.written_group(zm.apply([write])[0]) or predicted_group({}, merged_group({}, desired))
     else:
         changes = group_changes(current, desired)
         if changes and current['is_readonly']:
@@ -457,15 +460,15 @@ def main():
                     'options that differ: %s' % (current['id'], ', '.join(changes)))
         after = current
         if changes:
-            write = Write('PUT', 'documents/groups/update/%d' % current['id'],
-                          update_params(current, desired, zm.user_id, direction_id),
-                          'update document group %s: %s' % (current['id'], ', '.join(changes)))
-            after = written_group(zm.apply([write])[0], predicted_group(current, merged_group(current, desired)))
+            write = api.update_group_write(current['id'], update_params(current, desired, zm.user_id, direction_id),
+                                           'update document group %s: %s' % (current['id'], ', '.join(changes)))
+            after = api.written_group(zm.apply([write])[0]) or predicted_group(current, merged_group(current, desired))
 
-    result = dict(group=public_group(after), created=current is None)
+    result = dict(group=public_group(after, show), created=current is None)
     if direction_id is not None:
         result.update(read_validity(zm, after['id'], direction_id))
-    zm.exit(before=diff_view(current, desired), after=diff_view(after, desired), **result)
+    before, after = diff_views(current, after, desired, show)
+    zm.exit(before=before, after=after, **result)
 
 
 if __name__ == '__main__':

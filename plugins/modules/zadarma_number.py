@@ -22,7 +22,10 @@ author: zadarma.telephony contributors (@zadarma)
 options:
   number:
     description:
-      - The number in international format. C(+), spaces, dots, dashes and brackets are ignored.
+      - The number in international format. C(+), spaces, dots, dashes and brackets are ignored wherever they
+        stand, and a leading international prefix C(00) is dropped (C(0049 30 5550004) is C(49305550004)).
+      - A national number (a leading C(0), such as C(030 5550004)) is refused before any request: give the
+        country code.
     type: str
     required: true
   state:
@@ -221,11 +224,11 @@ lapses_at:
 '''
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
-from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import (
+from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import reconcile
+from ansible_collections.zadarma.telephony.plugins.module_utils._planner import (
     ORDER_OPTIONS,
     SETTINGS_OPTIONS,
     Entry,
-    reconcile,
 )
 
 
@@ -237,20 +240,24 @@ def main():
     argument_spec.update(SETTINGS_OPTIONS)
     argument_spec.update(ORDER_OPTIONS)
     zm = ZadarmaModule(argument_spec, user_id=True)
-    entry = zm.check(Entry, zm.params, 'number', zm.params['state'])
+    entry = zm.run(Entry, zm.params, 'number', zm.params['state'])
 
-    outcome = reconcile(zm, [entry])
-    result = dict(ordered=bool(outcome['ordered']), purchases=outcome['purchases'], cost=outcome['cost'])
-    if outcome['numbers']:
-        result['number'] = dict((k, v) for k, v in outcome['numbers'][0].items() if k != 'index')
+    outcome = zm.run(reconcile, zm.api, [entry], zm.check_mode, user_id=zm.user_id, lock=zm.account_lock)
+    for warning in outcome.warnings:
+        zm.module.warn(warning)
+    zm.result['changed'] = outcome.changed
+    result = dict(ordered=bool(outcome.ordered), purchases=outcome.purchases, cost=outcome.cost)
+    if outcome.numbers:
+        result['number'] = dict((k, v) for k, v in outcome.numbers[0].items()
+                                if k not in ('index', 'key', 'decision', 'cost'))
     if entry.state == 'absent':
-        if outcome['numbers']:
+        if outcome.numbers:
             result['lapses_at'] = result['number']['stop_date']
             result['msg'] = 'The API cannot cancel a number: auto-renewal is off and %s lapses at %s' % (
                 entry.number, result['lapses_at'])
         else:
             result['msg'] = '%s is not owned by this account' % entry.number
-    zm.exit(before=outcome['before'].get(entry.number), after=outcome['after'].get(entry.number), **result)
+    zm.exit(before=outcome.before.get(entry.number), after=outcome.after.get(entry.number), **result)
 
 
 if __name__ == '__main__':

@@ -230,17 +230,12 @@ balance:
   sample: {"amount": 100.0, "currency": "USD"}
 '''
 
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
 from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
-from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import (
-    normalize_available,
-    normalize_destination,
-    read_owned,
-)
 from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
     check_country,
     check_number,
     number_digits,
-    to_float,
 )
 
 
@@ -255,33 +250,27 @@ def main():
         balance=dict(type='bool', default=False),
     ), user_id=True, mutually_exclusive=[('number', 'country'), ('number', 'direction_id'), ('number', 'countries')])
     p = zm.params
-    number = zm.check(check_number, p['number']) if p['number'] else None
-    country = zm.check(check_country, p['country']) if p['country'] else None
+    number = zm.run(check_number, p['number']) if p['number'] else None
+    country = zm.run(check_country, p['country']) if p['country'] else None
     if p['mask'] and (country or p['direction_id'] is None):
         zm.fail('mask: only applies to direction_id without country (available numbers)')
-    language = dict(language=p['language']) if p['language'] else {}
     result = {}
 
     if p['countries']:
-        info = zm.read('direct_numbers/countries', language).get('info') or []
-        result['countries'] = [dict(code=c.get('countryCodeIso'), dialing_code=c.get('countryCode'), name=c.get('name'))
-                               for c in info]
-    if country:
-        params = dict(language, country=country)  # direction_id is filtered here: an unknown one gives an empty list
-        info = zm.read('direct_numbers/country', params).get('info') or []
-        result['destinations'] = [normalize_destination(item) for item in info
-                                  if p['direction_id'] is None or str(item.get('id')) == str(p['direction_id'])]
+        result['countries'] = zm.run(api.countries, zm.api, p['language'])
+    if country:  # direction_id is filtered here: an unknown one gives an empty list
+        result['destinations'] = [destination for destination in zm.run(api.destinations, zm.api, country, p['language'])
+                                  if p['direction_id'] is None or destination['id'] == p['direction_id']]
     elif p['direction_id'] is not None:
-        body = zm.read('direct_numbers/available/%d' % p['direction_id'], dict(mask=number_digits(p['mask'])) if p['mask'] else None)
-        result['available_numbers'] = [normalize_available(item) for item in body.get('numbers') or []]
+        result['available_numbers'] = zm.run(api.available_numbers, zm.api, p['direction_id'],
+                                             number_digits(p['mask']) if p['mask'] else None)
     if not (p['countries'] or country or p['direction_id'] is not None):
-        owned = read_owned(zm)
+        owned = zm.run(api.owned_numbers, zm.api)
         if number and number not in owned:
             zm.fail('number: %s is not owned by this account' % number)
         result['numbers'] = [owned[number]] if number else [owned[n] for n in sorted(owned)]
     if p['balance']:
-        body = zm.read('info/balance')
-        result['balance'] = dict(amount=to_float(body.get('balance')), currency=body.get('currency'))
+        result['balance'] = zm.run(api.balance, zm.api)
     zm.exit(**result)
 
 

@@ -31,9 +31,16 @@ options:
     elements: dict
     required: true
     suboptions:
+      key:
+        description:
+          - An opaque label of the entry (roles pass the inventory host name), echoed back unchanged in
+            RV(numbers[].key) and RV(refused[].key).
+        type: str
       number:
         description:
           - The number in international format. Required unless O(numbers[].direction_id) is given.
+          - Read like O(zadarma.telephony.zadarma_number#module:number)'s: C(+), spaces, dots, dashes and
+            brackets ignored, a leading C(00) dropped, a national number (leading C(0)) refused.
         type: str
       state:
         description:
@@ -148,13 +155,35 @@ RETURN = r'''
 numbers:
   description:
     - Every entry's number after the run (predicted in check mode), in the order of O(numbers), with the
-      keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info), C(changes) (what was or would be
-      changed) and C(index) (the entry's position in O(numbers)). Entries listed in RV(refused) are left out.
+      keys of C(numbers[]) of M(zadarma.telephony.zadarma_number_info) and the keys below. Entries listed in
+      RV(refused) are left out.
   returned: always
   type: list
   elements: dict
+  contains:
+    index:
+      description: The entry's position in O(numbers).
+      type: int
+    key:
+      description: The entry's O(numbers[].key), or V(null).
+      type: str
+    decision:
+      description:
+        - V(ordered) when a number is bought for the entry, V(adopted) when an owned number of the destination
+          is taken instead of buying one, V(owned) when the entry's number was already owned (settings only).
+        - In check mode, what would be decided.
+      type: str
+      choices: [ordered, adopted, owned]
+    cost:
+      description: What the entry spends in this run (order or prolongation), V(0.0) when nothing.
+      type: float
+    changes:
+      description: What was (in check mode, would be) changed.
+      type: list
+      elements: str
   sample: [{"number": "442037691880", "sip": "00001", "caller_name": "Reception", "autoprolongation": true,
-            "test_mode": false, "status": "on", "stop_date": "2026-12-22 10:00:00", "index": 0, "changes": []}]
+            "test_mode": false, "status": "on", "stop_date": "2026-12-22 10:00:00", "index": 0, "key": "office1",
+            "decision": "owned", "cost": 0.0, "changes": []}]
 ordered:
   description: The numbers bought (in check mode, that would be bought).
   returned: always
@@ -162,11 +191,32 @@ ordered:
   elements: str
   sample: ["442030000000"]
 refused:
-  description: The entries left out by O(fail_on_refusal=false), each with its index in O(numbers), its number and why.
+  description: The entries left out by O(fail_on_refusal=false), each with the keys below.
   returned: always
   type: list
   elements: dict
-  sample: [{"index": 3, "number": "4930999999", "msg": "numbers[3].number: 4930999999 is not owned by this account, and there is no direction_id to order it"}]
+  contains:
+    index:
+      description: The entry's position in O(numbers).
+      type: int
+    key:
+      description: The entry's O(numbers[].key), or V(null).
+      type: str
+    number:
+      description: The entry's number (digits), or V(null).
+      type: str
+    option:
+      description: The bare name of the option the refusal is about, such as V(max_monthly_fee) or V(sip_id).
+      type: str
+    reason:
+      description: The reason alone, without the option or the entry's position.
+      type: str
+    msg:
+      description: The full message, the option prefixed by the entry's position.
+      type: str
+  sample: [{"index": 3, "key": "office3", "number": "4930999999", "option": "number",
+            "reason": "4930999999 is not owned by this account, and there is no direction_id to order it",
+            "msg": "numbers[3].number: 4930999999 is not owned by this account, and there is no direction_id to order it"}]
 purchases:
   description: What was bought or paid (in check mode, what would be), with its cost.
   returned: always
@@ -181,18 +231,20 @@ cost:
 '''
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._base import ZadarmaModule
-from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import (
+from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import reconcile
+from ansible_collections.zadarma.telephony.plugins.module_utils._planner import (
     ORDER_OPTIONS,
     SETTINGS_OPTIONS,
     Entry,
-    reconcile,
+    Refusal,
 )
+from ansible_collections.zadarma.telephony.plugins.module_utils._values import number_digits
 
 
 def entries_from(params, fail_on_refusal):
     """Validate every entry locally; refuse a number listed twice (two desired states for one number).
 
-    Returns the entries (None where one was refused) and {index: (number, why)} of the refused ones.
+    Returns the entries (None where one was refused) and {index: (number, Refusal)} of the refused ones.
     With fail_on_refusal, the first invalid entry fails the module before any request.
     """
     entries, refused, seen = [], {}, {}
@@ -200,12 +252,11 @@ def entries_from(params, fail_on_refusal):
         try:
             entry = Entry(item, 'numbers[%d]' % index, item['state'])
             if entry.number in seen:
-                raise ValueError('numbers[%d].number: %s is already listed at numbers[%d]'
-                                 % (index, entry.number, seen[entry.number]))
-        except ValueError as exc:
+                raise entry.refusal('number', '%s is already listed at numbers[%d]' % (entry.number, seen[entry.number]))
+        except Refusal as refusal:
             if fail_on_refusal:
                 raise
-            refused[index] = (item.get('number'), str(exc))
+            refused[index] = (number_digits(item.get('number')) or None, refusal)
             entry = None
         if entry is not None and entry.number:
             seen[entry.number] = index
@@ -215,6 +266,7 @@ def entries_from(params, fail_on_refusal):
 
 def main():
     entry_options = dict(
+        key=dict(type='str', no_log=False),
         number=dict(type='str'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         mask=dict(type='str'),
@@ -225,12 +277,15 @@ def main():
         numbers=dict(type='list', elements='dict', required=True, options=entry_options),
         fail_on_refusal=dict(type='bool', default=True),
     ), user_id=True)
-    entries, refused = zm.check(entries_from, zm.params['numbers'], zm.params['fail_on_refusal'])
+    fail_on_refusal = zm.params['fail_on_refusal']
+    entries, refused = zm.run(entries_from, zm.params['numbers'], fail_on_refusal)
 
-    outcome = reconcile(zm, entries, fail_on_refusal=zm.params['fail_on_refusal'], refused=refused)
-    zm.exit(before=outcome['before'] or None, after=outcome['after'] or None,
-            numbers=outcome['numbers'], ordered=outcome['ordered'], refused=outcome['refused'],
-            purchases=outcome['purchases'], cost=outcome['cost'])
+    outcome = zm.run(reconcile, zm.api, entries, zm.check_mode, fail_on_refusal, refused, zm.user_id, zm.account_lock)
+    for warning in outcome.warnings:
+        zm.module.warn(warning)
+    zm.result['changed'] = outcome.changed
+    zm.exit(before=outcome.before or None, after=outcome.after or None, numbers=outcome.numbers,
+            ordered=outcome.ordered, refused=outcome.refused, purchases=outcome.purchases, cost=outcome.cost)
 
 
 if __name__ == '__main__':

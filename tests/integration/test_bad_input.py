@@ -36,7 +36,7 @@ LOCAL_CASES = [
     ("zadarma_number", dict(number=OWNED, max_connect_fee="cheap"), "max_connect_fee"),
     ("zadarma_number", dict(number=OWNED, direction_id=0), "direction_id: must be a positive"),
     ("zadarma_number", dict(number=OWNED, direction_id=3766, country="Germany"), "country: 'Germany' is not an ISO"),
-    ("zadarma_number", dict(number=OWNED, state="absent", sip_id="00001"), "state=absent lets the number lapse"),
+    ("zadarma_number", dict(number=OWNED, state="absent", sip_id="00001"), "state: absent lets the number lapse"),
     ("zadarma_number", dict(number=OWNED, state="gone"), "state must be one of"),
     ("zadarma_number", dict(number=OWNED, test_mode="maybe"), "test_mode"),
     ("zadarma_number", dict(number=OWNED, colour="red"), "Unsupported parameters"),

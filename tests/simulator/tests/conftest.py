@@ -23,7 +23,8 @@ from zadarma_sim import seed, server  # noqa: E402  pylint: disable=wrong-import
 
 KEY = server.DEFAULT_API_KEY
 SECRET = server.DEFAULT_API_SECRET
-DEFAULT_CONFIG = {'rate_limit': 100, 'rate_window': 60, 'latency_ms': 0, 'auto_verify': True}
+DEFAULT_CONFIG = {'rate_limit': 100, 'rate_window': 60, 'latency_ms': 0, 'auto_verify': True,
+                  'reveal_personal_data': False}
 
 
 def php_encode(text):

@@ -4,6 +4,7 @@
 """Behaviour of the simulated API over HTTP: auth, rate limit, faults, money, documents, accounts, log."""
 
 import datetime
+import json
 import socket
 import time
 
@@ -393,8 +394,10 @@ def test_group_create_update_never_return_date_of_birth(api):
     assert (updated['first_name'], updated['middle_name']) == ('Janet', 'M')
     got = api.ok('GET', '/v1/documents/groups/get/%d/' % group_id)['group']
     assert got == updated and 'date_of_birth' not in got
+    api.ctl('POST', '/_sim/config', {'reveal_personal_data': True})
     stored = [g for g in api.state()['groups'] if g['id'] == group_id][0]
     assert stored['date_of_birth'] == '1981-02-02'
+    api.ctl('POST', '/_sim/config', {'reveal_personal_data': False})
     # update replaces the record: an omitted optional field is cleared
     replaced = api.ok('PUT', '/v1/documents/groups/update/%d/' % group_id, GROUP_FIELDS)['group']
     assert replaced['middle_name'] is None
@@ -579,3 +582,28 @@ def test_upload_keeps_a_utf8_filename(api):
                   files={'file': ('Übersicht 2024.pdf', b'%PDF', 'application/pdf')})
     assert body['doc_name'] == 'Übersicht 2024.pdf'
     assert api.ok('GET', '/v1/documents/files/')['documents'][0]['name'] == 'Übersicht 2024.pdf'
+
+
+def test_personal_data_is_masked_in_the_log_and_the_state_unless_revealed(api):
+    personal = dict(GROUP_FIELDS, city='Kleinmachnow', date_of_birth='1980-01-01', id_number='X1234567',
+                    issuing_authority='Landesamt Nord', type_of_id='PASSPORT', user_id=1001)
+    created = api.ok('POST', '/v1/documents/groups/create/', personal)['group']
+    api.ok('PUT', '/v1/direct_numbers/set_caller_name/', {'number': OWNED, 'caller_name': 'Desk'})
+    values = [value for key, value in personal.items()  # long enough not to occur by chance (not '1', 'DE')
+              if key not in ('salutation', 'type_of_id', 'user_id') and len(str(value)) >= 4]
+    masked = api.ctl('GET', '/_sim/log')['requests'] + [api.state()]
+    text = json.dumps(masked)
+    for value in values + ['Anna', 'Berger', 'John', 'Smith']:  # the seed's groups too
+        assert value not in text, value
+    create = [e for e in masked[:-1] if e['path'] == '/v1/documents/groups/create/'][0]
+    assert create['params']['first_name'] == '********' and create['params']['salutation'] == 'MS'
+    assert create['params']['user_id'] == '1001'
+    assert [e for e in masked[:-1] if e['path'] == '/v1/direct_numbers/set_caller_name/'][0]['params'] == \
+        {'number': OWNED, 'caller_name': 'Desk', 'format': 'json'}
+    stored = [g for g in api.state()['sub_accounts']['1001']['groups'] if g['id'] == created['id']][0]
+    assert stored['id_number'] == stored['date_of_birth'] == stored['first_name'] == '********'
+    assert stored['type_of_id'] == 'PASSPORT' and stored['middle_name'] is None
+
+    api.ctl('POST', '/_sim/config', {'reveal_personal_data': True})
+    text = json.dumps(api.ctl('GET', '/_sim/log')['requests'] + [api.state()])
+    assert all(value in text for value in values)

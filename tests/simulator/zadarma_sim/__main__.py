@@ -35,6 +35,8 @@ def parse_args(argv):
     parser.add_argument('--rate-window', type=float, default=60.0, help='window in seconds (default 60)')
     parser.add_argument('--latency-ms', type=float, default=0.0, help='added to every API request (default 0)')
     parser.add_argument('--seed', help='JSON file that replaces the default seed')
+    parser.add_argument('--reveal-personal-data', action='store_true',
+                        help='show personal values of document groups in /_sim/log and /_sim/state (masked by default)')
     args = parser.parse_args(argv)
     if not is_loopback(args.host):
         parser.error('--host {0}: only loopback addresses are accepted (127.0.0.1, ::1, localhost)'.format(args.host))
@@ -57,7 +59,8 @@ def main(argv=None):
         seed = load_seed(args.seed) if args.seed else default_seed()
     except (OSError, ValueError) as exc:
         sys.exit('zadarma_sim: cannot read the seed: {0}'.format(exc))
-    config = Config(rate_limit=args.rate_limit, rate_window=args.rate_window, latency_ms=args.latency_ms)
+    config = Config(rate_limit=args.rate_limit, rate_window=args.rate_window, latency_ms=args.latency_ms,
+                    reveal_personal_data=args.reveal_personal_data)
     simulator = Simulator(seed, api_key=args.api_key, api_secret=args.api_secret, config=config)
     try:
         server = start(simulator, args.host, args.port)

@@ -26,13 +26,16 @@ def normalise_path(path):
 class Config:
     """What POST /_sim/config changes."""
 
-    FIELDS = {'rate_limit': int, 'rate_window': float, 'latency_ms': float, 'auto_verify': bool}
+    FIELDS = {'rate_limit': int, 'rate_window': float, 'latency_ms': float, 'auto_verify': bool,
+              'reveal_personal_data': bool}
 
-    def __init__(self, rate_limit=100, rate_window=60.0, latency_ms=0.0, auto_verify=True):
+    def __init__(self, rate_limit=100, rate_window=60.0, latency_ms=0.0, auto_verify=True,
+                 reveal_personal_data=False):
         self.rate_limit = rate_limit
         self.rate_window = rate_window
         self.latency_ms = latency_ms
         self.auto_verify = auto_verify
+        self.reveal_personal_data = reveal_personal_data  # /_sim/log and /_sim/state show personal values
 
     def update(self, values):
         """Validate everything first, then apply: a refused update changes nothing."""

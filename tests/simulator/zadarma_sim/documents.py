@@ -22,9 +22,19 @@ SALUTATIONS = ('MR', 'MS', 'COMPANY')
 ID_TYPES = ('PASSPORT', 'DNI', 'NIE', 'RESIDENCE_PERMIT', 'NATIONAL_ID_CARD', 'BUSINESS_REGISTRATION')
 DOCUMENT_TYPES = ('certificate', 'contract', 'company_letter', 'inn_ua', 'passport', 'phone_bill', 'photo_with_doc',
                   'photo_with_passport', 'receipt', 'driver_id_us_ca', 'driver_id_other')
+# Personal data: masked in /_sim/log and /_sim/state unless the config reveals it.
+PERSONAL_FIELDS = tuple(field for field in GROUP_FIELDS + WRITE_ONLY_FIELDS
+                        if field not in ('id', 'salutation', 'type_of_id', 'is_readonly'))
+MASK = '********'
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 ISO_RE = re.compile(r'^[A-Z]{2}$')
 DATE_RE = re.compile(r'^[0-9]{4}-[0-9]{2}-[0-9]{2}$')
+
+
+def mask_personal(values):
+    """A copy of a group record or of request parameters with every personal value that is set masked."""
+    return {key: MASK if key in PERSONAL_FIELDS and value not in (None, '') else value
+            for key, value in values.items()}
 
 
 def group_record(values, group_id):

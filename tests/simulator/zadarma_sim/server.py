@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from . import multipart, signing
 from .common import ApiError, to_int
 from .control import Config, Faults, RateLimiter, RequestLog, normalise_path
+from .documents import mask_personal
 from .state import State
 
 DEFAULT_API_KEY = 'sim-key-0123456789'
@@ -225,7 +226,11 @@ class Simulator:
 
     def _ctl_log(self, request, _payload):
         since = to_int(dict(parse_qsl(request.query)).get('since', '0'), 'since')
-        return {'requests': self.log.since(since)}
+        entries = self.log.since(since)
+        if not self.config.reveal_personal_data:
+            entries = [dict(entry, params=mask_personal(entry['params'])) if entry['path'].startswith('/v1/documents/')
+                       else entry for entry in entries]
+        return {'requests': entries}
 
     def _ctl_reset(self, _request, _payload):
         self.state.reset()
@@ -256,7 +261,11 @@ class Simulator:
             if not isinstance(payload, dict):
                 raise ApiError('state update is a JSON object')
             return self.state.control_update(payload)
-        return self.state.snapshot()
+        state = self.state.snapshot()
+        if not self.config.reveal_personal_data:
+            for account in [state] + list(state['sub_accounts'].values()):
+                account['groups'] = [mask_personal(group) for group in account.get('groups', [])]
+        return state
 
 
 class Handler(BaseHTTPRequestHandler):

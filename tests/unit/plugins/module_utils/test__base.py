@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, zadarma.telephony contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the module base: changed_keys, Write, and the apply/fail/exit logic of ZadarmaModule.
+"""Unit tests of the module base: the apply/run/fail/exit logic of ZadarmaModule.
 
 The ZadarmaModule methods are exercised on an instance built without ``__init__``, with a stand-in for
 AnsibleModule and for the client, so no process exits and no request is sent.
@@ -15,51 +15,9 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.zadarma.telephony.plugins.module_utils._base import (
-    AUTH_ARGUMENT_SPEC,
-    Write,
-    ZadarmaModule,
-    changed_keys,
-)
+from ansible_collections.zadarma.telephony.plugins.module_utils._api import Session, Write
+from ansible_collections.zadarma.telephony.plugins.module_utils._base import AUTH_ARGUMENT_SPEC, ZadarmaModule
 from ansible_collections.zadarma.telephony.plugins.module_utils._client import ZadarmaClient, ZadarmaError
-
-
-# changed_keys ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize('current, desired, expected', [
-    ({}, {}, []),
-    ({'a': 1}, {'a': 1}, []),
-    ({'a': 1}, {'a': 2}, ['a']),
-    ({'a': 1}, {'a': None}, []),                     # None: not managed
-    ({}, {'a': None}, []),
-    ({}, {'a': 'x'}, ['a']),                         # missing in current
-    ({'a': 'x', 'b': 'y'}, {'b': 'z', 'a': 'w'}, ['a', 'b']),
-    ({'z': 1, 'a': 1, 'm': 1}, {'z': 2, 'a': 2, 'm': 1}, ['a', 'z']),  # sorted
-    ({'flag': False}, {'flag': False}, []),          # False is a value, not "unset"
-    ({'flag': True}, {'flag': False}, ['flag']),
-    ({'name': 'x'}, {'name': ''}, ['name']),         # empty string is a value (clears it)
-    ({'extra': 1}, {}, []),                          # keys only in current are ignored
-    ({'n': '2'}, {'n': 2}, ['n']),                   # no coercion: callers normalise first
-])
-def test_changed_keys(current, desired, expected):
-    assert changed_keys(current, desired) == expected
-
-
-# Write -------------------------------------------------------------------------------------------------
-def test_write_describe_free():
-    write = Write('PUT', 'direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'}, 'route to 00001')
-    assert write.describe() == dict(request='PUT direct_numbers/set_sip_id', summary='route to 00001')
-
-
-def test_write_describe_with_cost():
-    write = Write('POST', 'direct_numbers/prolong', {'number': '1', 'months': 2}, 'prolong 2 months',
-                  cost=4.0, currency='EUR')
-    assert write.describe() == dict(request='POST direct_numbers/prolong', summary='prolong 2 months', cost=4.0,
-                                    currency='EUR')
-
-
-def test_write_describe_never_shows_params():
-    write = Write('POST', 'documents/groups/create', {'secret_like': 'passport 123'}, 'create group')
-    assert 'passport 123' not in json.dumps(write.describe())
 
 
 # ZadarmaModule logic with stand-ins --------------------------------------------------------------------
@@ -92,7 +50,7 @@ class FakeClient(object):
         self.sent = []
         self.fail_on = fail_on or {}
 
-    def request(self, http_method, method, params=None, file=None):
+    def request(self, http_method, method, params=None, file=None, before_resend=None):
         self.sent.append((http_method, method, params) + ((file,) if file else ()))
         if method in self.fail_on:
             raise self.fail_on[method]
@@ -105,8 +63,8 @@ def make_module(check_mode=False, diff=False, client=None):
     module.params = {'user_id': None}
     module.check_mode = check_mode
     module.result = dict(changed=False)
-    module.done = []
     module.client = client or FakeClient()
+    module.api = Session(module.client)
     return module
 
 
@@ -121,16 +79,16 @@ def test_apply_in_check_mode_sends_nothing_and_reports_changed():
     module = make_module(check_mode=True)
     assert module.apply(WRITES) == [None, None, None]
     assert module.client.sent == []
-    assert module.done == []
+    assert module.api.done == []
     assert module.result['changed'] is True
 
 
 def test_apply_sends_in_order_and_records_done():
     module = make_module()
     responses = module.apply(WRITES)
-    assert [r['method'] for r in responses] == [w.method for w in WRITES]
-    assert module.client.sent == [(w.http_method, w.method, w.params) for w in WRITES]
-    assert module.done == WRITES
+    assert [r['method'] for r in responses] == [w.endpoint for w in WRITES]
+    assert module.client.sent == [(w.http_method, w.endpoint, w.params) for w in WRITES]
+    assert module.api.done == WRITES
     assert module.result['changed'] is True
 
 
@@ -166,23 +124,27 @@ def test_fail_without_writes_has_no_writes_done():
     assert info.value.result == dict(msg='boom', changed=False, extra=1)
 
 
-def test_check_turns_value_error_into_failure_before_any_request():
+def test_run_turns_value_error_into_failure_before_any_request():
     module = make_module()
 
     def validator(value, option):
         raise ValueError('%s: %r is wrong' % (option, value))
 
     with pytest.raises(Failed) as info:
-        module.check(validator, 'x', option='number')
+        module.run(validator, 'x', option='number')
     assert info.value.result['msg'] == "number: 'x' is wrong"
     assert module.client.sent == []
-    assert module.check(lambda value: value * 2, 21) == 42
+    assert module.run(lambda value: value * 2, 21) == 42
 
 
-def test_read_is_a_get():
-    module = make_module()
-    assert module.read('direct_numbers', {'a': 1})['method'] == 'direct_numbers'
-    assert module.client.sent == [('GET', 'direct_numbers', {'a': 1})]
+def test_run_turns_an_api_error_into_failure_with_its_keys():
+    error = ZadarmaError('the API refused the request (HTTP 401): Not authorized', method='GET /v1/sip/',
+                         http_status=401, api_message='Not authorized')
+    module = make_module(client=FakeClient(fail_on={'sip': error}))
+    with pytest.raises(Failed) as info:
+        module.run(module.api.request, 'GET', 'sip')
+    assert info.value.result['msg'] == str(error) and info.value.result['http_status'] == 401
+    assert 'writes_done' not in info.value.result
 
 
 def test_upload_error_is_a_failure_with_error_keys():
@@ -230,15 +192,65 @@ def test_api_secret_is_no_log():
 
 
 def test_constructor_builds_the_client():
-    args = dict(api_key='k', api_secret='s', api_url='https://api.zadarma.com/', timeout=12,
-                validate_certs=False)
+    args = dict(api_key='k', api_secret='s', api_url='https://api.zadarma.com/', timeout=12)
     with patch_module_args(args):
         module = ZadarmaModule(dict(number=dict(type='str')), user_id=True)
     assert isinstance(module.client, ZadarmaClient)
     assert module.client.api_url == 'https://api.zadarma.com'
     assert module.client.timeout == 12
-    assert module.client.validate_certs is False
+    assert module.client.validate_certs is True
     assert 'user_id' in module.params
+
+
+def test_constructor_allows_validate_certs_false_to_loopback():
+    args = dict(api_key='k', api_secret='s', api_url='https://127.0.0.1:8443', validate_certs=False)
+    with patch_module_args(args):
+        module = ZadarmaModule({})
+    assert module.client.validate_certs is False
+
+
+def _refusal(capsys, args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            ZadarmaModule({})
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] is True
+    assert 'Traceback' not in json.dumps(result)
+    return result
+
+
+@pytest.mark.parametrize('timeout', [0, -1])
+def test_constructor_refuses_a_timeout_not_above_zero(capsys, timeout):
+    result = _refusal(capsys, dict(api_key='k', api_secret='top-secret-value', timeout=timeout))
+    assert result['msg'].startswith('timeout: must be a number of seconds above 0')
+
+
+def test_constructor_refuses_validate_certs_false_to_a_remote_host(capsys):
+    result = _refusal(capsys, dict(api_key='k', api_secret='top-secret-value', validate_certs=False))
+    assert result['msg'].startswith('validate_certs: false is only allowed for a loopback api_url')
+
+
+@pytest.mark.parametrize('missing, variable', [('api_key', 'ZADARMA_API_KEY'), ('api_secret', 'ZADARMA_API_SECRET')])
+@pytest.mark.parametrize('value', [None, '', '  '])
+def test_constructor_names_the_variable_of_a_missing_credential(capsys, monkeypatch, missing, variable, value):
+    monkeypatch.delenv('ZADARMA_API_KEY', raising=False)
+    monkeypatch.delenv('ZADARMA_API_SECRET', raising=False)
+    args = dict(api_key='k', api_secret='top-secret-value')
+    if value is None:
+        del args[missing]
+    else:
+        args[missing] = value
+    result = _refusal(capsys, args)
+    assert result['msg'] == '%s is required: set it or %s' % (missing, variable)
+    assert 'top-secret-value' not in json.dumps(result)
+
+
+def test_constructor_reads_the_credentials_from_the_environment(monkeypatch):
+    monkeypatch.setenv('ZADARMA_API_KEY', 'env-key')
+    monkeypatch.setenv('ZADARMA_API_SECRET', 'env-secret')
+    with patch_module_args({}):
+        module = ZadarmaModule({})
+    assert module.client.api_key == 'env-key'
 
 
 def test_constructor_refuses_plain_http_to_a_remote_host(capsys):

@@ -23,6 +23,7 @@ import responses
 from ansible_collections.zadarma.telephony.plugins.module_utils import _client
 from ansible_collections.zadarma.telephony.plugins.module_utils._client import (
     DEFAULT_API_URL,
+    RateLimitedError,
     RetryPolicy,
     ZadarmaClient,
     ZadarmaError,
@@ -428,13 +429,73 @@ def test_429_small_reset_is_read_as_seconds(mocked, client, fake_time):
     assert 5 <= fake_time.sleeps[0] <= 5 + JITTER
 
 
-@pytest.mark.parametrize('http_method', ['POST', 'PUT'])
-def test_429_is_retried_for_every_method(mocked, client, http_method):
-    mocked.add(http_method, url('direct_numbers/order'), **limited(3))
-    mocked.add(http_method, url('direct_numbers/order'), json=OK)
-    assert client.request(http_method, 'direct_numbers/order', {'number_id': 'x'}) == OK
+def test_429_is_retried_for_put(mocked, client):
+    mocked.add('PUT', url('direct_numbers/set_sip_id'), **limited(3))
+    mocked.add('PUT', url('direct_numbers/set_sip_id'), json=OK)
+    assert client.put('direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'}) == OK
     assert len(mocked.calls) == 2
     assert mocked.calls[0].request.body == mocked.calls[1].request.body
+
+
+@pytest.mark.parametrize('kind', ['direct_numbers/order', 'direct_numbers/prolong', 'documents/groups/create',
+                                  'upload'])
+def test_429_on_a_post_is_not_sent_again_without_before_resend(mocked, client, fake_time, kind):
+    mocked.add('POST', _post_url(kind), **limited(3))
+    mocked.add('POST', _post_url(kind), json=OK)  # would be answered if it were sent again
+    with pytest.raises(RateLimitedError) as info:
+        _post_like(client, kind)
+    error = info.value
+    assert len(mocked.calls) == 1
+    assert fake_time.sleeps == []
+    assert error.http_status == 429
+    assert error.ambiguous is False  # the vendor's 429: not processed
+    assert error.still_needed is None
+    assert 'rate limited' in str(error) and 'not processed' in str(error) and 'not sent again' in str(error)
+    assert error.api_message == 'You exceeded the rate limit'
+
+
+@pytest.mark.parametrize('kind', ['direct_numbers/order', 'upload'])
+def test_429_on_a_post_is_sent_again_when_before_resend_says_still_needed(mocked, client, fake_time, kind):
+    events = []
+    mocked.add('POST', _post_url(kind), **limited(int(NOW) + 10))
+    mocked.add('POST', _post_url(kind), json=OK)
+
+    def still_needed():
+        events.append(('asked', list(fake_time.sleeps)))
+        return True
+
+    if kind == 'upload':
+        result = client.upload('documents/upload', {'group_id': 1}, 'p.png', b'\x89PNG\r\n', 'image/png',
+                               before_resend=still_needed)
+    else:
+        result = client.post(kind, {'number_id': 'abc'}, before_resend=still_needed)
+    assert result == OK
+    assert len(mocked.calls) == 2
+    assert mocked.calls[0].request.body == mocked.calls[1].request.body
+    assert len(events) == 1 and len(events[0][1]) == 1  # asked once, after the wait
+    assert 10 <= events[0][1][0] <= 10 + JITTER
+
+
+def test_429_on_a_post_is_not_sent_again_when_before_resend_says_done(mocked, client, fake_time):
+    mocked.add('POST', url('direct_numbers/order'), **limited(5))
+    mocked.add('POST', url('direct_numbers/order'), json=OK)
+    with pytest.raises(RateLimitedError) as info:
+        client.post('direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: False)
+    error = info.value
+    assert len(mocked.calls) == 1
+    assert len(fake_time.sleeps) == 1
+    assert error.still_needed is False
+    assert error.ambiguous is True  # something processed it: perhaps this request after all
+    assert 'no longer needed' in str(error)
+
+
+def test_before_resend_is_asked_after_every_429(mocked, client):
+    asked = []
+    for _ in range(3):
+        mocked.add('POST', url('direct_numbers/order'), **limited(1))
+    mocked.add('POST', url('direct_numbers/order'), json=OK)
+    assert client.post('direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: asked.append(1) or True) == OK
+    assert len(mocked.calls) == 4 and len(asked) == 3
 
 
 def test_pacing_waits_for_the_window_before_sending(mocked, client, fake_time):
@@ -485,7 +546,7 @@ def test_429_total_wait_is_bounded(mocked, make_client, fake_time):
     client = make_client(rate_limit_retries=100, max_total_wait=100.0, jitter=0)
     mocked.add('POST', url('direct_numbers/order'), **limited(60))
     with pytest.raises(ZadarmaError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'})
+        client.post('direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: True)
     assert info.value.http_status == 429
     assert fake_time.sleeps == [60, 60]
     assert len(mocked.calls) == 3
@@ -802,47 +863,118 @@ def test_repr_of_client_hides_the_secret(client):
     assert KEY in text and BASE in text
 
 
-# check_api_url -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize('value, expected', [
+# check_api_url: the security review's table of inputs ---------------------------------------------------
+ACCEPTED_API_URLS = [
     ('http://127.0.0.1:8080', 'http://127.0.0.1:8080'),
     ('http://127.0.0.1:8080/', 'http://127.0.0.1:8080'),
     ('http://127.1.2.3', 'http://127.1.2.3'),
     ('http://[::1]:8080', 'http://[::1]:8080'),
+    ('http://[::1]', 'http://[::1]'),
     ('http://localhost:8000/', 'http://localhost:8000'),
     ('http://LOCALHOST:8000', 'http://LOCALHOST:8000'),
+    ('HTTP://127.0.0.1:8765', 'HTTP://127.0.0.1:8765'),
     ('https://api.zadarma.com', 'https://api.zadarma.com'),
     ('https://api.zadarma.com/', 'https://api.zadarma.com'),
+    ('https://api.zadarma.com:443', 'https://api.zadarma.com:443'),
     ('https://10.0.0.5:8443', 'https://10.0.0.5:8443'),
     ('https://[2001:db8::1]', 'https://[2001:db8::1]'),
     (DEFAULT_API_URL, 'https://api.zadarma.com'),
-])
+]
+
+# (input, what the message must say). The first rows are the ways to make two parsers disagree.
+REFUSED_API_URLS = [
+    ('http://evil.example\\@127.0.0.1', 'user information'),     # the review's finding: requests went to evil.example
+    ('http://evil.example\\.127.0.0.1', 'backslash'),
+    ('http://127.0.0.1\\evil.example', 'backslash'),
+    ('http://user:pass@127.0.0.1:8765', 'user information'),
+    ('https://user@api.zadarma.com', 'user information'),
+    ('http://127.0.0.1#@evil.example', 'user information'),
+    ('http://%31%32%37.0.0.1', 'scheme://host'),                  # urllib3 decodes it to 127.0.0.1, urlsplit does not
+    ('http://127.0.0.1 .evil.example', 'whitespace'),
+    (' http://127.0.0.1', 'whitespace'),
+    ('http://127.0.0.1:8765\n', 'whitespace'),
+    ('http://127.0.0.1\t:8765', 'whitespace'),
+    ('http://127.0.0.1\x00.evil.example', 'control'),
+    ('https://\u0430pi.zadarma.com', 'non-ASCII'),                # Cyrillic a
+    ('http://127.0.0.1#frag', 'scheme://host'),
+    ('http://127.0.0.1?x=1', 'scheme://host'),
+    ('http://127.0.0.1/v1', 'scheme://host'),
+    ('http://127.0.0.1:99999', 'scheme://host'),
+    ('http://127.0.0.1:0', 'scheme://host'),
+    ('http://127.0.0.1:port', 'scheme://host'),
+    ('https://[::1', 'scheme://host'),
+    ('https://[not-an-ip]', 'scheme://host'),
+    ('http://api.zadarma.com', 'plain http'),
+    ('http://10.0.0.5:8080', 'plain http'),
+    ('http://192.168.1.1', 'plain http'),
+    ('http://[2001:db8::1]', 'plain http'),
+    ('http://localhost.example.com', 'plain http'),
+    ('http://127.0.0.1.nip.io', 'plain http'),
+    ('http://0177.0.0.1', 'plain http'),                          # octal and decimal forms are not taken as loopback
+    ('http://2130706433', 'plain http'),
+    ('', 'scheme://host'),
+    (None, 'scheme://host'),
+    ('api.zadarma.com', 'scheme://host'),
+    ('//api.zadarma.com', 'scheme://host'),
+    ('ftp://api.zadarma.com', 'scheme://host'),
+    ('file:///etc/passwd', 'scheme://host'),
+    ('javascript:alert(1)', 'scheme://host'),
+    ('https://', 'scheme://host'),
+]
+
+
+@pytest.mark.parametrize('value, expected', ACCEPTED_API_URLS)
 def test_check_api_url_accepts(value, expected):
     assert check_api_url(value) == expected
 
 
-@pytest.mark.parametrize('value', [
-    'http://api.zadarma.com',
-    'http://10.0.0.5:8080',
-    'http://192.168.1.1',
-    'http://[2001:db8::1]',
-    'http://localhost.example.com',
-    'http://127.0.0.1.nip.io',
-])
-def test_check_api_url_refuses_plain_http_elsewhere(value):
+@pytest.mark.parametrize('value, reason', REFUSED_API_URLS)
+def test_check_api_url_refuses(value, reason):
     with pytest.raises(ValueError) as info:
         check_api_url(value)
-    assert 'api_url' in str(info.value)
-    assert 'http' in str(info.value)
+    assert str(info.value).startswith('api_url: ')
+    assert reason in str(info.value)
+    if '@' in (value or ''):
+        assert value not in str(info.value)  # userinfo is never repeated
 
 
-@pytest.mark.parametrize('value', [
-    '', None, 'api.zadarma.com', 'ftp://api.zadarma.com', 'file:///etc/passwd', 'https://', 'not a url',
-    'javascript:alert(1)', '//api.zadarma.com',
-])
-def test_check_api_url_refuses_garbage(value):
+@pytest.mark.parametrize('value', [value for value, _reason in REFUSED_API_URLS])
+def test_the_client_refuses_what_check_api_url_refuses(value):
+    with pytest.raises(ValueError):
+        ZadarmaClient(KEY, SECRET, api_url=value)
+
+
+@pytest.mark.parametrize('value', ['https://127.0.0.1:8443', 'https://[::1]', 'https://localhost'])
+def test_validate_certs_false_is_allowed_to_loopback(value):
+    assert ZadarmaClient(KEY, SECRET, api_url=value, validate_certs=False).validate_certs is False
+
+
+@pytest.mark.parametrize('value', ['https://api.zadarma.com', 'https://10.0.0.5:8443'])
+def test_validate_certs_false_is_refused_elsewhere(value):
     with pytest.raises(ValueError) as info:
-        check_api_url(value)
-    assert 'api_url' in str(info.value)
+        ZadarmaClient(KEY, SECRET, api_url=value, validate_certs=False)
+    assert str(info.value).startswith('validate_certs: false is only allowed for a loopback api_url')
+    assert 'REQUESTS_CA_BUNDLE' in str(info.value)
+
+
+@pytest.mark.parametrize('timeout', [0, -1, -0.5, float('nan'), float('inf'), None, '30', True])
+def test_timeout_must_be_a_number_above_zero(timeout):
+    with pytest.raises(ValueError) as info:
+        ZadarmaClient(KEY, SECRET, timeout=timeout)
+    assert str(info.value).startswith('timeout: must be a number of seconds above 0')
+
+
+@pytest.mark.parametrize('http_method', ['GET', 'POST', 'PUT', 'UPLOAD'])
+def test_the_prepared_request_is_checked_against_the_api_url_host(mocked, client, http_method):
+    client.api_url = 'http://evil.example\\@api.zadarma.com'  # as if a check had been bypassed
+    with pytest.raises(ZadarmaError) as info:
+        if http_method == 'UPLOAD':
+            client.upload('documents/upload', {'group_id': 1}, 'a.pdf', b'%PDF', 'application/pdf')
+        else:
+            client.request(http_method, 'direct_numbers/order', {'number_id': 'x'})
+    assert 'does not go to the host of api_url' in str(info.value)
+    assert info.value.ambiguous is False
+    assert client.stats['requests'] == 0 and not mocked.calls
 
 
 def test_client_refuses_plain_http_to_a_remote_host():
@@ -858,3 +990,229 @@ def test_client_to_loopback_http(mocked, fake_time):
     mocked.add('GET', 'http://127.0.0.1:8080/v1/info/balance/', json=OK)
     assert client.get('info/balance') == OK
     assert mocked.calls[0].request.url == 'http://127.0.0.1:8080/v1/info/balance/?format=json'
+
+
+# Nothing in the environment replaces the signature or reroutes loopback traffic ---------------------------
+@pytest.fixture
+def netrc_home(tmp_path, monkeypatch):
+    """A HOME whose ~/.netrc has an entry for the API host and a default entry."""
+    netrc = tmp_path / '.netrc'
+    netrc.write_text('machine api.zadarma.com login netrc-user password netrc-password\n'
+                     'machine 127.0.0.1 login netrc-user password netrc-password\n'
+                     'default login default-user password default-password\n')
+    netrc.chmod(0o600)
+    monkeypatch.setenv('HOME', str(tmp_path))
+    monkeypatch.delenv('NETRC', raising=False)
+    return netrc
+
+
+@pytest.mark.parametrize('http_method', ['GET', 'POST', 'PUT', 'UPLOAD'])
+def test_netrc_never_replaces_the_signature(mocked, client, netrc_home, http_method):
+    assert requests.utils.get_netrc_auth(BASE) == ('netrc-user', 'netrc-password')  # requests would use it
+    if http_method == 'UPLOAD':
+        mocked.add('POST', url('documents/upload'), json=OK)
+        client.upload('documents/upload', {'group_id': 1}, 'a.pdf', b'%PDF', 'application/pdf')
+        signed = {'group_id': '1', 'format': 'json'}
+    else:
+        mocked.add(http_method, url('direct_numbers/number'), json=OK)
+        client.request(http_method, 'direct_numbers/number', {'number': '1'})
+        signed = {'number': '1', 'format': 'json'}
+    header = auth_of(mocked.calls[0])
+    assert header == '%s:%s' % (KEY, ref_signature('/v1/direct_numbers/number/' if http_method != 'UPLOAD'
+                                                   else '/v1/documents/upload/', ref_param_string(signed)))
+    assert 'Basic' not in header
+
+
+class LocalApi(object):
+    """A real HTTP server on 127.0.0.1 that answers every request with success and records what it saw."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        seen = self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                self.rfile.read(length)
+                seen.append((self.command, self.path, self.headers.get('Authorization')))
+                body = b'{"status": "success"}'
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = _answer
+
+            def log_message(self, *args):  # pylint: disable=arguments-differ
+                pass
+
+        self.server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def local_api():
+    api = LocalApi()
+    yield api
+    api.close()
+
+
+@pytest.mark.parametrize('variable', ['HTTP_PROXY', 'http_proxy', 'ALL_PROXY'])
+@pytest.mark.parametrize('http_method', ['GET', 'POST'])
+def test_loopback_traffic_never_goes_through_a_proxy(local_api, fake_time, monkeypatch, variable, http_method):
+    for name in ('NO_PROXY', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, 'http://127.0.0.1:%d' % _closed_port())  # a proxy that would refuse
+    client = ZadarmaClient(KEY, SECRET, api_url=local_api.url, retry=RetryPolicy(transient_retries=0),
+                           sleep=fake_time.sleep, clock=fake_time.clock)
+    assert client.request(http_method, 'direct_numbers/order', {'number_id': 'x'}) == OK
+    assert [(seen[0], seen[1].split('?')[0]) for seen in local_api.seen] == [(http_method, '/v1/direct_numbers/order/')]
+
+
+def test_loopback_with_netrc_sends_the_signature(local_api, fake_time, netrc_home):
+    client = ZadarmaClient(KEY, SECRET, api_url=local_api.url, sleep=fake_time.sleep, clock=fake_time.clock)
+    client.post('direct_numbers/order', {'number_id': 'x'})
+    assert local_api.seen[0][2] == '%s:%s' % (KEY, sign('/v1/direct_numbers/order/',
+                                                          build_query({'number_id': 'x', 'format': 'json'}), SECRET))
+
+
+class Recorder(requests.Session):
+    """Records the keyword arguments of send and answers success without any network."""
+
+    def __init__(self):
+        super(Recorder, self).__init__()
+        self.sent = []
+
+    def send(self, request, **kwargs):  # pylint: disable=arguments-differ
+        self.sent.append(kwargs)
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{"status": "success"}'  # pylint: disable=protected-access
+        return response
+
+
+def test_the_real_host_honours_https_proxy_no_proxy_and_the_ca_bundle(monkeypatch, tmp_path):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('')
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
+    monkeypatch.setenv('NO_PROXY', 'internal.example')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(bundle))
+    session = Recorder()
+    ZadarmaClient(KEY, SECRET, session=session).get('info/balance')
+    assert session.sent[0]['proxies'].get('https') == 'http://proxy.example:3128'
+    assert session.sent[0]['verify'] == str(bundle)
+    assert session.sent[0]['allow_redirects'] is False
+    session = Recorder()
+    ZadarmaClient(KEY, SECRET, api_url='https://internal.example', session=session).get('info/balance')
+    assert not session.sent[0]['proxies'].get('https')
+
+
+def test_validate_certs_false_on_loopback_is_not_overridden_by_the_ca_bundle(monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/ca.pem')
+    session = Recorder()
+    ZadarmaClient(KEY, SECRET, api_url='https://127.0.0.1:8443', validate_certs=False, session=session).get('x')
+    assert session.sent[0]['verify'] is False
+
+
+# After a POST went out: never a traceback, never a false "not processed" ----------------------------------
+@pytest.mark.parametrize('remaining, reset', [('inf', '60'), ('0', 'inf'), ('99', '1e400'), ('-inf', 'nan'),
+                                              ('1e400', '-1e400'), ('NaN', 'x')])
+@pytest.mark.parametrize('http_method', ['GET', 'POST'])
+def test_rate_limit_headers_that_are_not_finite_are_ignored(mocked, client, fake_time, http_method, remaining, reset):
+    mocked.add(http_method, url('direct_numbers/order'), json=OK,
+               headers={'X-RateLimit-Remaining': remaining, 'X-RateLimit-Reset': reset})
+    assert client.request(http_method, 'direct_numbers/order', {'number_id': 'x'}) == OK
+    assert client.request(http_method, 'direct_numbers/order', {'number_id': 'x'}) == OK
+    assert all(seconds < 70 for seconds in fake_time.sleeps)
+
+
+def test_a_429_with_an_infinite_reset_waits_the_capped_time(mocked, make_client, fake_time):
+    client = make_client(jitter=0, rate_limit_max_wait=65.0)
+    mocked.add('GET', url('info/balance'), **limited('1e400'))
+    mocked.add('GET', url('info/balance'), json=OK)
+    assert client.get('info/balance') == OK
+    assert fake_time.sleeps == [65.0]
+
+
+def tls_error_while_reading():
+    from urllib3.exceptions import SSLError
+    return requests.exceptions.SSLError(SSLError('[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC] decryption failed or '
+                                                 'bad record mac (_ssl.c:2580)'))
+
+
+@pytest.mark.parametrize('kind', POST_KINDS)
+def test_a_tls_error_after_a_post_was_sent_is_ambiguous(mocked, client, fake_time, kind):
+    mocked.add('POST', _post_url(kind), body=tls_error_while_reading())
+    mocked.add('POST', _post_url(kind), json=OK)
+    with pytest.raises(ZadarmaError) as info:
+        _post_like(client, kind)
+    assert len(mocked.calls) == 1
+    assert info.value.ambiguous is True
+    assert 'TLS error after the request was sent' in str(info.value)
+    assert 'not sent again' in str(info.value).lower()
+
+
+def test_a_tls_error_while_reading_a_get_is_retried(mocked, client):
+    mocked.add('GET', url('info/balance'), body=tls_error_while_reading())
+    mocked.add('GET', url('info/balance'), json=OK)
+    assert client.get('info/balance') == OK
+    assert len(mocked.calls) == 2
+
+
+def test_a_tls_handshake_failure_is_not_ambiguous(mocked, client):
+    mocked.add('POST', url('direct_numbers/order'), body=requests.exceptions.SSLError(
+        "HTTPSConnectionPool(host='api.zadarma.com', port=443): Max retries exceeded (Caused by SSLError("
+        "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed')))"))
+    with pytest.raises(ZadarmaError) as info:
+        client.post('direct_numbers/order', {'number_id': 'x'})
+    assert info.value.ambiguous is False
+    assert 'TLS error' in str(info.value)
+
+
+REDIRECTS = {
+    '302-json-success': dict(status=302, json=OK, headers={'Location': 'https://elsewhere.example/'}),
+    '301-no-body': dict(status=301, body='', headers={'Location': 'https://elsewhere.example/'}),
+    '307-html': dict(status=307, body='<html>moved</html>'),
+    '308-json-error': dict(status=308, json={'status': 'error', 'message': 'moved'}),
+}
+
+
+@pytest.mark.parametrize('redirect', sorted(REDIRECTS))
+@pytest.mark.parametrize('kind', POST_KINDS)
+def test_a_redirect_after_a_post_is_not_success_and_is_ambiguous(mocked, client, kind, redirect):
+    mocked.add('POST', _post_url(kind), **REDIRECTS[redirect])
+    with pytest.raises(ZadarmaError) as info:
+        _post_like(client, kind)
+    assert len(mocked.calls) == 1
+    assert info.value.ambiguous is True
+    assert 'redirect' in str(info.value) and 'not sent again' in str(info.value).lower()
+
+
+@pytest.mark.parametrize('redirect', sorted(REDIRECTS))
+def test_a_redirect_on_a_get_is_an_error_not_retried(mocked, client, redirect):
+    mocked.add('GET', url('info/balance'), **REDIRECTS[redirect])
+    with pytest.raises(ZadarmaError) as info:
+        client.get('info/balance')
+    assert len(mocked.calls) == 1
+    assert 'redirect' in str(info.value)
+
+
+@pytest.mark.parametrize('exception', [OverflowError('int too large'), RuntimeError('boom'), KeyError('x')])
+def test_an_unexpected_error_while_sending_a_post_is_ambiguous_not_a_traceback(client, exception):
+    class Broken(requests.Session):
+        def send(self, request, **kwargs):  # pylint: disable=arguments-differ
+            raise exception
+
+    client.session = Broken()
+    with pytest.raises(ZadarmaError) as info:
+        client.post('direct_numbers/order', {'number_id': 'x'})
+    assert info.value.ambiguous is True
+    assert type(exception).__name__ in str(info.value)
+    assert client.stats['requests'] == 1

@@ -9,6 +9,8 @@ import datetime
 
 import pytest
 
+from hypothesis import given, strategies as st
+
 from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
     add_months,
     check_caller_name,
@@ -176,14 +178,39 @@ def test_months_to_reach_compares_days():
     (442037691880, '442037691880'),
     ('1234567', '1234567'),                   # 7 digits
     ('123456789012345', '123456789012345'),   # 15 digits
+    ('(+49) 30-555-0004', '49305550004'),     # brackets and '+' wherever they stand
+    ('+49 (30) 555-0004', '49305550004'),
+    ('44+2037691880', '442037691880'),
+    ('0049 30 5550004', '49305550004'),       # the international prefix 00 is dropped
+    ('+0049305550004', '49305550004'),
+    ('(0049) 30.555.0004', '49305550004'),
 ])
 def test_check_number_valid(value, expected):
     assert check_number(value) == expected
 
 
+@pytest.mark.parametrize('value', ['030 5550004', '0305550004', '(030) 555-0004', '+0 30 5550004'])
+@pytest.mark.parametrize('option', ['number', 'numbers[2].number', 'phone'])
+def test_check_number_refuses_a_national_number_asking_for_the_country_code(value, option):
+    with pytest.raises(ValueError) as info:
+        check_number(value, option=option)
+    assert str(info.value).startswith(option + ': %r is a national number' % value)
+    assert 'country code' in str(info.value)
+
+
+SEPARATORS = st.sampled_from(['', ' ', '.', '-', '(', ')', '+'])
+
+
+@given(digits=st.text('0123456789', min_size=7, max_size=15).filter(lambda d: not d.startswith('0')),
+       separators=st.lists(SEPARATORS, min_size=16, max_size=16), prefix=st.sampled_from(['', '+', '00', '+00', '(00)']))
+def test_check_number_every_form_reads_the_same(digits, separators, prefix):
+    written = prefix + ''.join(sep + digit for sep, digit in zip(separators, digits))
+    assert check_number(written) == digits
+
+
 @pytest.mark.parametrize('value', [
-    '', '   ', None, '123456', '1234567890123456', '44203769188O', '+44 20 3769 1880 ext 1', '44+2037691880',
-    'abc', '+', '44/2037691880',
+    '', '   ', None, '123456', '1234567890123456', '44203769188O', '+44 20 3769 1880 ext 1',
+    'abc', '+', '44/2037691880', '00', '0012345',
 ])
 @pytest.mark.parametrize('option', ['number', 'forward_to'])
 def test_check_number_invalid(value, option):

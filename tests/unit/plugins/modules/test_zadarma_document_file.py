@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from ansible_collections.zadarma.telephony.plugins.module_utils import _api as api
 from ansible_collections.zadarma.telephony.plugins.module_utils import _documents as docs
 from ansible_collections.zadarma.telephony.plugins.modules import zadarma_document_file as module
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
@@ -72,8 +74,6 @@ def test_sniff_format(content, expected):
     ('scan.JPG', JPEG, 'image/jpeg'),
     ('scan.jpeg', JPEG, 'image/jpeg'),
     ('company_letter.png', PNG, 'image/png'),
-    ('scan', PNG, 'image/png'),
-    ('scan.bin', PDF, 'application/pdf'),
 ])
 def test_read_document_accepts(tmp_path, name, content, mime):
     path = tmp_path / name
@@ -134,14 +134,14 @@ def test_read_document_accepts_exactly_10_mib(tmp_path):
 def test_read_document_refuses_an_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / 'locked.pdf'
     path.write_bytes(PDF)
-    real_open = open
+    real_open = os.open
 
     def denied(name, *args, **kwargs):
         if name == str(path):
             raise PermissionError(13, 'Permission denied')
         return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr('builtins.open', denied)
+    monkeypatch.setattr('os.open', denied)
     with pytest.raises(ValueError) as caught:
         docs.read_document(str(path))
     assert str(caught.value) == 'path: %s is not readable (Permission denied)' % path
@@ -166,7 +166,98 @@ def test_read_document_refuses_an_extension_that_contradicts_the_content(tmp_pat
     path.write_bytes(PNG)
     with pytest.raises(ValueError) as caught:
         docs.read_document(str(path))
-    assert str(caught.value) == 'path: %s is named .pdf but its content is PNG; rename it to match' % path
+    assert str(caught.value) == 'path: %s is named .pdf but its content is PNG; name it .png to match' % path
+
+
+@pytest.mark.parametrize('name, content, message', [
+    ('scan.bin', PDF, 'is named .bin but its content is PDF; name it .pdf to match'),
+    ('scan', PNG, 'is named without an extension but its content is PNG; name it .png to match'),
+    ('scan.txt', JPEG, 'is named .txt but its content is JPEG; name it .jpeg or .jpg to match'),
+])
+def test_read_document_refuses_an_unknown_extension(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as caught:
+        docs.read_document(str(path))
+    assert str(caught.value) == 'path: %s %s' % (path, message)
+
+
+def test_read_document_refuses_a_symbolic_link_unless_allowed(tmp_path):
+    target = tmp_path / 'elsewhere.pdf'
+    target.write_bytes(PDF)
+    link = tmp_path / 'passport.pdf'
+    link.symlink_to(target)
+    with pytest.raises(ValueError) as caught:
+        docs.read_document(str(link))
+    assert str(caught.value) == ('path: %s is a symbolic link; set follow_symlinks=true to upload the file it '
+                                 'points to' % link)
+    assert docs.read_document(str(link), follow_symlinks=True)['content'] == PDF
+
+
+def _in_a_thread(function, *args, **kwargs):
+    """function's result or ValueError, or 'hung' when it has not returned after 5 seconds."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(function(*args, **kwargs))
+        except ValueError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(5)
+    return outcome[0] if outcome else 'hung'
+
+
+def test_a_fifo_never_hangs_the_run(tmp_path):
+    fifo = str(tmp_path / 'fifo.pdf')
+    os.mkfifo(fifo)
+    outcome = _in_a_thread(docs.read_document, fifo)
+    assert str(outcome) == 'path: %s is not a regular file' % fifo
+
+
+def test_a_file_swapped_for_a_fifo_after_the_checks_never_hangs_the_run(tmp_path, monkeypatch):
+    """The file is checked and read through one open descriptor: swapping the path meanwhile changes nothing."""
+    path = tmp_path / 'passport.pdf'
+    path.write_bytes(PDF)
+    real_getsize, real_fstat = os.path.getsize, os.fstat
+
+    def swap_in_a_fifo():
+        if path.is_file():
+            path.unlink()
+            os.mkfifo(str(path))
+
+    monkeypatch.setattr(os.path, 'getsize', lambda name: (real_getsize(name), swap_in_a_fifo())[0])
+    monkeypatch.setattr(os, 'fstat', lambda fd: (real_fstat(fd), swap_in_a_fifo())[0])
+    outcome = _in_a_thread(docs.read_document, str(path))
+    assert outcome != 'hung'
+    assert isinstance(outcome, dict) and outcome['content'] == PDF
+
+
+def test_a_file_that_grows_after_the_size_check_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / 'passport.pdf'
+    path.write_bytes(PDF)
+    real_getsize, real_fstat = os.path.getsize, os.fstat
+
+    def grow():
+        with open(str(path), 'ab') as handle:
+            handle.write(b'x' * 200)
+
+    monkeypatch.setattr(os.path, 'getsize', lambda name: (real_getsize(name), grow())[0])
+    monkeypatch.setattr(os, 'fstat', lambda fd: (real_fstat(fd), grow())[0])
+    with pytest.raises(ValueError) as caught:
+        docs.read_document(str(path), limit=100)
+    assert str(caught.value) == 'path: %s grew over the upload limit of 100 bytes (0 MiB) while it was read' % path
+
+
+class FakeFilesClient(object):
+    def __init__(self, documents):
+        self.documents, self.sent = documents, []
+
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
+        self.sent.append((http_method, endpoint, params))
+        return dict(status='success', documents=self.documents)
 
 
 def test_matching_files():
@@ -174,9 +265,12 @@ def test_matching_files():
                  dict(type='contract', is_verified='false', source='upload', name='passport.pdf'),
                  dict(type='passport', is_verified='false', source='upload', name='other.pdf'),
                  'garbage']
-    assert docs.matching_files(documents, 'passport.pdf', 'passport') == [
+    client = FakeFilesClient(documents)
+    files = api.group_files(client, 5, 1001)
+    assert client.sent == [('GET', 'documents/files', dict(group_id=5, user_id=1001))]
+    assert docs.matching_files(files, 'passport.pdf', 'passport') == [
         dict(name='passport.pdf', type='passport', verified=True, source='upload')]
-    assert docs.matching_files(None, 'passport.pdf', 'passport') == []
+    assert api.group_files(FakeFilesClient(None), 5) == []
 
 
 # The module: requests sent ---------------------------------------------------------------------

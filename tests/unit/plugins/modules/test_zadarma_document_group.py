@@ -10,6 +10,7 @@ which writes happen (none on a second run, none in check mode, none after a loca
 from __future__ import annotations
 
 import functools
+import json
 
 import pytest
 
@@ -86,15 +87,15 @@ def test_desired_group_normalises_and_keeps_clears():
 
 
 @pytest.mark.parametrize('option, value, message', [
-    ('email', 'not-an-address', "email: 'not-an-address' is not an e-mail address"),
-    ('country', 'XX', "country: 'XX' is not an ISO 3166-1 alpha-2 country code"),
-    ('country', 'DEU', "country: 'DEU' is not an ISO 3166-1 alpha-2 country code"),
-    ('nationality', 'Germany', "nationality: 'Germany' is not an ISO 3166-1 alpha-2 country code"),
+    ('email', 'not-an-address', 'email: not an e-mail address (name@example.com) (the value is not shown)'),
+    ('country', 'XX', 'country: not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US) (the value is not shown)'),
+    ('country', 'DEU', 'country: not an ISO 3166-1 alpha-2 country code'),
+    ('nationality', 'Germany', 'nationality: not an ISO 3166-1 alpha-2 country code'),
     ('date_of_birth', '1985-02-30', 'date_of_birth: not a date in the form YYYY-MM-DD (the value is not shown)'),
     ('date_of_birth', '12.04.1985', 'date_of_birth: not a date in the form YYYY-MM-DD (the value is not shown)'),
-    ('issuing_date', '2019-13-01', "issuing_date: '2019-13-01' is not a date in the form YYYY-MM-DD"),
-    ('phone', 'call me', "phone: 'call me' is not a phone number in international format"),
-    ('phone', '+49 30', "phone: '+49 30' is not a phone number in international format"),
+    ('issuing_date', '2019-13-01', 'issuing_date: not a date in the form YYYY-MM-DD (the value is not shown)'),
+    ('phone', 'call me', 'phone: not a phone number in international format (7 to 15 digits'),
+    ('phone', '+49 30', 'phone: not a phone number in international format'),
     ('city', '', 'city: must not be empty (the API requires it)'),
     ('email', ' ', 'email: must not be empty (the API requires it)'),
 ])
@@ -102,6 +103,8 @@ def test_desired_group_refuses(option, value, message):
     with pytest.raises(ValueError) as caught:
         docs.desired_group(dict(PERSON, **{option: value}))
     assert message in str(caught.value)
+    if value.strip():
+        assert value not in str(caught.value)  # personal data is never repeated
 
 
 @pytest.mark.parametrize('option', ['group_id', 'direction_id'])
@@ -161,9 +164,33 @@ def test_public_group_masks_the_id_number_and_diff_leaves_out_personal_data():
     assert group['id_number'] == 'C01X00T47'  # not modified in place
     assert docs.public_group(docs.normalise_group(anna()))['id_number'] is None
     assert docs.public_group(None) is None
-    view = docs.diff_view(group, ['city', 'id_number', 'date_of_birth'])
-    assert view == dict(city='Berlin')
-    assert docs.diff_view(None, ['city']) == {}
+    assert docs.diff_views(group, group, ['city', 'id_number', 'date_of_birth'], True) == (dict(city='Berlin'),) * 2
+    assert docs.diff_views(None, group, ['city'], True) == ({}, dict(city='Berlin'))
+
+
+def test_public_group_and_diff_mask_personal_values_unless_shown():
+    before = docs.normalise_group(anna(id_number='C01X00T47'))
+    after = dict(before, city='Hamburg', region=None)
+    shown = docs.public_group(before)
+    assert shown['first_name'] == shown['email'] == shown['phone'] == shown['city'] == '********'
+    assert shown['middle_name'] is None and shown['salutation'] == 'MS' and shown['id'] == 7
+    assert docs.public_group(before, True)['first_name'] == 'Anna'
+    assert docs.public_group(before, True)['id_number'] == '********'
+    fields = ['city', 'first_name', 'region', 'salutation', 'id_number']
+    assert docs.diff_views(before, after, fields) == (
+        dict(city='********', first_name='********', region=None, salutation='MS'),
+        dict(city='******** (changed)', first_name='********', region=None, salutation='MS'))
+    assert docs.diff_views(before, after, fields, True) == (
+        dict(city='Berlin', first_name='Anna', region=None, salutation='MS'),
+        dict(city='Hamburg', first_name='Anna', region=None, salutation='MS'))
+
+
+def test_masked_arguments():
+    params = dict(PERSON, id_number='C01X00T47', middle_name=None, group_id=3, show_personal_data=False)
+    masked = docs.masked_arguments(params)
+    assert masked['first_name'] == masked['phone'] == masked['id_number'] == '********'
+    assert masked['salutation'] == 'MS' and masked['group_id'] == 3 and masked['middle_name'] is None
+    assert docs.masked_arguments(dict(params, show_personal_data=True))['first_name'] == 'Anna'
 
 
 def test_normalise_validity():
@@ -205,9 +232,39 @@ def test_creates_when_no_group_matches(api):
     assert 'middle_name' not in params
     assert sent(api.calls[0])[2] == dict(user_id='1001')
     assert result['diff']['before'] == {}
-    assert result['diff']['after']['first_name'] == 'Anna'
+    assert result['diff']['after']['first_name'] == '********'
     assert 'id_number' not in result['diff']['after'] and 'date_of_birth' not in result['diff']['after']
     assert 'validity' not in result
+    assert_no_personal_value(result, PERSON, date_of_birth='1985-04-12', id_number='C01X00T47')
+
+
+def assert_no_personal_value(result, *args, **kwargs):
+    """None of the personal values given appears anywhere in the result (3 characters or more)."""
+    text = json.dumps(result)
+    values = dict(*args, **kwargs)
+    for field in docs.PERSONAL_FIELDS:
+        value = str(values.get(field) or '')
+        if len(value) >= 3:
+            assert value not in text, field
+    assert '4930' not in text  # the phone's digits
+
+
+def test_personal_values_appear_only_when_asked(api):
+    api.get(LIST, json=success(groups=[anna(id_number='C01X00T47')]))
+    result = ok(dict(PERSON, region='Mitte', show_personal_data=True), check_mode=True, diff=True)
+    assert result['group']['first_name'] == 'Anna' and result['group']['id_number'] == '********'
+    assert result['diff']['before']['region'] is None and result['diff']['after']['region'] == 'Mitte'
+    assert result['invocation']['module_args']['first_name'] == 'Anna'
+    assert 'C01X00T47' not in json.dumps(result)
+
+
+def test_a_failed_create_reports_no_personal_value(api):
+    api.get(LIST, json=success(groups=[]))
+    api.post(CREATE, status=500, body='boom')
+    result = failed(dict(PERSON, id_number='C01X00T47'), diff=True)
+    assert result['ambiguous'] is True
+    assert result['invocation']['module_args']['last_name'] == '********'
+    assert_no_personal_value(result, PERSON, id_number='C01X00T47')
 
 
 def test_adopts_a_matching_group_without_writing(api):
@@ -228,7 +285,9 @@ def test_updates_an_adopted_group_with_the_full_record(api):
     assert (method, path) == ('PUT', '/v1/documents/groups/update/7/')
     assert params['region'] == 'Berlin' and params['date_of_birth'] == '1985-04-12'
     assert all(params[field] for field in docs.REQUIRED_FIELDS)
-    assert result['diff']['before']['region'] is None and result['diff']['after']['region'] == 'Berlin'
+    assert result['diff']['before']['region'] is None and result['diff']['after']['region'] == '******** (changed)'
+    assert result['diff']['before']['city'] == result['diff']['after']['city'] == '********'
+    assert_no_personal_value(result, PERSON)
 
 
 def test_date_of_birth_alone_never_changes_anything(api):
@@ -241,7 +300,7 @@ def test_date_of_birth_alone_never_changes_anything(api):
 def test_group_id_updates_only_what_is_set(api):
     api.get(API + '/v1/documents/groups/get/0/', json=success(group=raw_group()))
     api.put(API + '/v1/documents/groups/update/0/', json=success(group=raw_group(city='Hamburg')))
-    result = ok(dict(group_id=0, city='Hamburg'), diff=True)
+    result = ok(dict(group_id=0, city='Hamburg', show_personal_data=True), diff=True)
     assert result['changed'] is True and result['group']['city'] == 'Hamburg'
     (_method, _path, params), = writes(api)
     assert params['city'] == 'Hamburg' and params['first_name'] == 'John' and params['phone'] == '4930000000'
@@ -252,12 +311,13 @@ def test_group_id_updates_only_what_is_set(api):
 def test_group_id_without_options_only_reads(api):
     api.get(API + '/v1/documents/groups/get/0/', json=success(group=raw_group()))
     result = ok(dict(group_id=0))
-    assert result['changed'] is False and result['group']['first_name'] == 'John'
+    assert result['changed'] is False and result['group']['first_name'] == '********'
+    assert 'John' not in json.dumps(result) and 'Smith' not in json.dumps(result)
 
 
 def test_check_mode_sends_no_write(api):
     api.get(API + '/v1/documents/groups/get/0/', json=success(group=raw_group()))
-    result = ok(dict(group_id=0, city='Hamburg'), check_mode=True, diff=True)
+    result = ok(dict(group_id=0, city='Hamburg', show_personal_data=True), check_mode=True, diff=True)
     assert result['changed'] is True and result['group']['city'] == 'Hamburg'
     assert result['diff'] == dict(before=dict(city='Berlin'), after=dict(city='Hamburg'))
     assert writes(api) == []
@@ -267,7 +327,7 @@ def test_check_mode_create_says_validity_is_unknown(api):
     api.get(LIST, json=success(groups=[]))
     result = ok(dict(PERSON, direction_id=3766), check_mode=True)
     assert result['changed'] is True and result['created'] is True
-    assert result['group']['id'] is None and result['group']['first_name'] == 'Anna'
+    assert result['group']['id'] is None and result['group']['first_name'] == '********'
     assert result['validity']['valid'] is None and 'not known' in result['validity']['note']
     assert result['errors'] is None
     assert len(api.calls) == 1
@@ -340,12 +400,12 @@ def test_failed_write_reports_nothing_done(api):
 
 
 @pytest.mark.parametrize('args, message', [
-    (dict(PERSON, email='nope'), "email: 'nope' is not an e-mail address"),
-    (dict(PERSON, country='ZZ'), "country: 'ZZ' is not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)"),
-    (dict(PERSON, nationality='German'), "nationality: 'German' is not an ISO 3166-1 alpha-2 country code"),
+    (dict(PERSON, email='nope'), 'email: not an e-mail address (name@example.com) (the value is not shown)'),
+    (dict(PERSON, country='ZZ'), 'country: not an ISO 3166-1 alpha-2 country code (e.g. DE, GB, US)'),
+    (dict(PERSON, nationality='German'), 'nationality: not an ISO 3166-1 alpha-2 country code'),
     (dict(PERSON, date_of_birth='1985-02-29'), 'date_of_birth: not a date in the form YYYY-MM-DD (the value is not'),
-    (dict(PERSON, issuing_date='yesterday'), "issuing_date: 'yesterday' is not a date in the form YYYY-MM-DD"),
-    (dict(PERSON, phone='12'), "phone: '12' is not a phone number in international format"),
+    (dict(PERSON, issuing_date='yesterday'), 'issuing_date: not a date in the form YYYY-MM-DD (the value is not'),
+    (dict(PERSON, phone='12'), 'phone: not a phone number in international format'),
     (dict(PERSON, street=''), 'street: must not be empty (the API requires it)'),
     (dict(PERSON, salutation='DR'), 'value of salutation must be one of: MR, MS, COMPANY, got: DR'),
     (dict(PERSON, type_of_id='VISA'), 'value of type_of_id must be one of: PASSPORT, DNI, NIE'),
@@ -354,7 +414,7 @@ def test_failed_write_reports_nothing_done(api):
     (dict(email='a@example.com', first_name='Anna'),
      'without group_id the group may have to be created, so these options are required: salutation, last_name, '
      'country, city, address, zip_code, street, building_number, phone'),
-    (dict(group_id=3, email='bad'), "email: 'bad' is not an e-mail address"),
+    (dict(group_id=3, email='bad'), 'email: not an e-mail address'),
 ])
 def test_bad_input_fails_before_any_request(api, args, message):
     result = failed(args)

@@ -93,7 +93,7 @@ def test_check_mode_sends_no_write(api):
     ([entry(None, direction_id=13755)], 'numbers[0].sip_id: without an exact number, sip_id is required'),
     ([entry(None)], 'numbers[0].number: give the number, or direction_id to choose one'),
     ([entry('442037691880'), entry('12125550199'), entry('12125550199', state='absent', paid_until='2026-05-01')],
-     'numbers[2]: state=absent lets the number lapse'),
+     'numbers[2].state: absent lets the number lapse'),
     ([entry('442037691880'), entry('+44 20 3769 1880', caller_name='X')],
      'numbers[1].number: 442037691880 is already listed at numbers[0]'),
     ([entry('442037691880', max_monthly_fee=-2)], 'numbers[0].max_monthly_fee: must not be negative'),
@@ -127,7 +127,8 @@ def test_refused_entries_skipped_with_fail_on_refusal_false(api):
     result = ok(dict(fail_on_refusal=False, numbers=[entry(NEW, sip_id='00001'), entry('442037691880',
                                                                                        caller_name='Desk')]))
     why = 'numbers[0].number: %s is not owned by this account, and there is no direction_id to order it' % NEW
-    assert result['refused'] == [dict(index=0, number=NEW, msg=why)]
+    assert result['refused'] == [dict(index=0, key=None, number=NEW, option='number', reason=why.split(': ', 1)[1],
+                                      msg=why)]
     assert [n['number'] for n in result['numbers']] == ['442037691880']
     assert writes(api) == [('PUT', '/v1/direct_numbers/set_caller_name/', dict(number='442037691880', type='common',
                                                                                caller_name='Desk'))]
@@ -247,3 +248,111 @@ def test_a_refused_entry_does_not_stop_the_others(api):
     assert writes(api) == [('PUT', '/v1/direct_numbers/set_sip_id/', dict(number='12125550199', type='common',
                                                                           sip_id='00002'))]
     assert [(n['number'], n['index']) for n in result['numbers']] == [('12125550199', 1)]
+
+
+# The interface the roles build on: keys, decisions, costs and refusals ---------------------------------
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_every_entry_reports_its_key_decision_and_cost(api, check_mode):
+    add_list(api, RECEPTION, owned('441610000007', sip='manchester@pbx.example.com'))
+    add_catalogue(api, available=(('m0', '441610000000'), ('m1', '441610000001')), destination=MANCHESTER,
+                  direction_id=13756)
+    add_sips(api)
+    add_balance(api)
+    if not check_mode:
+        api.post(ORDER, json=success(number='441610000000'))
+        add_list(api, RECEPTION, owned('441610000007', sip='manchester@pbx.example.com'), owned('441610000000'))
+        api.put(SET_SIP, json=success())
+    spec = dict(direction_id=13756, country='GB', max_monthly_fee=5)
+    result = ok(dict(numbers=[entry('442037691880', key='reception', caller_name='Reception'),
+                              dict(spec, key='manchester', sip_id='manchester@pbx.example.com'),
+                              dict(spec, key='support', sip_id='00002'),
+                              dict(spec, sip_id='00001', max_monthly_fee=1.5)],
+                 fail_on_refusal=False), check_mode=check_mode)
+    assert [(n['key'], n['decision'], n['cost'], n['number']) for n in result['numbers']] == [
+        ('reception', 'owned', 0.0, '442037691880'),
+        ('manchester', 'adopted', 0.0, '441610000007'),
+        ('support', 'ordered', 2.0, '441610000000')]
+    assert result['refused'] == [dict(
+        index=3, key=None, number=None, option='max_monthly_fee',
+        reason='the monthly fee of Manchester is 2.00 USD, above the limit of 1.50',
+        msg='numbers[3].max_monthly_fee: the monthly fee of Manchester is 2.00 USD, above the limit of 1.50')]
+
+
+def test_a_prolongation_is_the_entry_cost(api):
+    add_list(api, RECEPTION)
+    add_balance(api)
+    result = ok(dict(numbers=[entry('442037691880', key='reception', paid_until='2026-04-01')]), check_mode=True)
+    assert [(n['key'], n['decision'], n['cost']) for n in result['numbers']] == [('reception', 'owned', 2.0)]
+
+
+def test_refusals_before_any_request_carry_the_key(api):
+    add_list(api, RECEPTION)
+    result = ok(dict(fail_on_refusal=False, numbers=[
+        entry('442037691880', key='a'), entry('+44 20 3769 1880', key='b', caller_name='X'),
+        entry('call me', key='c'), entry('12125550199', key='d', state='absent', sip_id='00001')]))
+    assert [(r['index'], r['key'], r['number'], r['option']) for r in result['refused']] == [
+        (1, 'b', '442037691880', 'number'), (2, 'c', None, 'number'), (3, 'd', '12125550199', 'state')]
+    assert result['refused'][0]['reason'] == '442037691880 is already listed at numbers[0]'
+    assert result['refused'][1]['msg'] == "numbers[2].number: %s" % result['refused'][1]['reason']
+    assert [n['key'] for n in result['numbers']] == ['a']
+
+
+# A number taken elsewhere between the read and the order ----------------------------------------------
+TAKEN = dict(status='error', message='The selected number is no longer available')
+
+
+def test_an_order_answered_taken_orders_the_next_free_number(api):
+    add_list(api, RECEPTION)
+    add_catalogue(api, available=(('m0', '441610000000'), ('m1', '441610000001')), destination=MANCHESTER,
+                  direction_id=13756)
+    add_sips(api)
+    add_balance(api)
+    api.post(ORDER, json=TAKEN)
+    api.post(ORDER, json=success(number='441610000001'))
+    api.put(SET_SIP, json=success())
+    result = ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='00002', key='office')]))
+    orders = [params['number_id'] for _m, path, params in writes(api) if path == '/v1/direct_numbers/order/']
+    assert orders == ['m0', 'm1']  # never m0 again, and one number for the entry
+    assert result['ordered'] == ['441610000001'] and result['cost'] == 2.0
+    assert [(n['key'], n['decision'], n['number']) for n in result['numbers']] == [('office', 'ordered', '441610000001')]
+
+
+def test_an_order_answered_taken_adopts_the_number_this_account_owns_now(api):
+    add_list(api, RECEPTION)
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    add_balance(api)
+    api.post(ORDER, json=TAKEN)
+    add_list(api, RECEPTION, owned('441610000000'))  # bought meanwhile by a run elsewhere for this account
+    api.put(SET_SIP, json=success())
+    result = ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com')]))
+    assert [path for _m, path, _p in writes(api)] == ['/v1/direct_numbers/order/', '/v1/direct_numbers/set_sip_id/']
+    assert result['ordered'] == [] and result['cost'] == 0
+    assert [(n['decision'], n['number'], n['sip']) for n in result['numbers']] == [
+        ('adopted', '441610000000', 'manchester@pbx.example.com')]
+
+
+def test_an_exact_number_taken_elsewhere_fails_with_the_api_message(api):
+    add_list(api)
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    add_balance(api)
+    api.post(ORDER, json=TAKEN)
+    result = failed(dict(numbers=[dict(number='441610000000', direction_id=13756, country='GB')]))
+    assert 'no longer available' in result['msg']
+    assert len(writes(api)) == 1
+
+
+# Numbers read the same in every form -------------------------------------------------------------------
+@pytest.mark.parametrize('written', ['442037691880', '+44 (20) 3769-1880', '(+44) 20-3769-1880', '0044 20 3769 1880',
+                                     '00 44.20.3769.1880'])
+def test_every_form_of_a_number_is_the_owned_number(api, written):
+    add_list(api, RECEPTION)
+    result = ok(dict(numbers=[entry(written, caller_name='Reception')]))
+    assert [(n['number'], n['decision']) for n in result['numbers']] == [('442037691880', 'owned')]
+    assert writes(api) == []
+
+
+def test_a_national_number_fails_before_any_request(api):
+    result = failed(dict(numbers=[entry('442037691880'), entry('020 3769 1880', caller_name='X')]))
+    assert result['msg'].startswith("numbers[1].number: '020 3769 1880' is a national number")
+    assert 'country code' in result['msg']
+    assert len(api.calls) == 0

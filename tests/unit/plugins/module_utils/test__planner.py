@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, zadarma.telephony contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the number reconcile: Entry validation, plan_settings (pure), normalisation, NumberEngine.
+"""Unit tests of the planner: Entry validation, settings_writes, adoption, orders, guards, documents, money.
 
-No HTTP here: NumberEngine runs on a stand-in for ZadarmaModule whose ``read`` answers from a dict and
-records what was read, so the tests also prove how many reads a plan costs.
+No HTTP and no module: the account's state is a dict of raw API answers, read through the API layer's
+normalisers by a recording stand-in client, so the tests also prove how many reads a plan costs.
 """
 
 from __future__ import annotations
@@ -14,14 +14,25 @@ import datetime
 
 import pytest
 
-from ansible_collections.zadarma.telephony.plugins.module_utils import _numbers as nums
-from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import (
+from ansible_collections.zadarma.telephony.plugins.module_utils import _planner as nums
+from ansible_collections.zadarma.telephony.plugins.module_utils._api import (
+    Session,
+    Write,
+    normalise_available,
+    normalise_destination,
+    normalise_number,
+    owned_numbers,
+)
+from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import AccountCatalogue
+from ansible_collections.zadarma.telephony.plugins.module_utils._planner import (
     Entry,
-    NumberEngine,
-    normalize_available,
-    normalize_destination,
-    normalize_number,
-    plan_settings,
+    Refusal,
+    Refusals,
+    check_money,
+    check_sip_known,
+    choose_numbers,
+    plan_run,
+    settings_writes,
 )
 
 ENTRY_KEYS = ('number', 'mask') + tuple(nums.SETTINGS_OPTIONS) + tuple(nums.ORDER_OPTIONS)
@@ -51,7 +62,7 @@ def record(**changes):
 
 
 def requests_of(writes):
-    return [(w.http_method, w.method, w.params) for w in writes]
+    return [(w.http_method, w.endpoint, w.params) for w in writes]
 
 
 # Entry validation ------------------------------------------------------------------------------------------
@@ -125,11 +136,11 @@ def test_entry_accepts_limits():
     dict(sip_id='00001'), dict(test_mode=False), dict(caller_name=''), dict(autoprolongation=True),
     dict(paid_until='2026-05-01'),
 ])
-@pytest.mark.parametrize('label, prefix', [('number', 'number: '), ('numbers[3]', 'numbers[3]: ')])
+@pytest.mark.parametrize('label, prefix', [('number', 'state: '), ('numbers[3]', 'numbers[3].state: ')])
 def test_entry_absent_takes_no_settings(setting, label, prefix):
     with pytest.raises(ValueError) as caught:
         entry(label=label, state='absent', **setting)
-    assert str(caught.value).startswith(prefix + 'state=absent lets the number lapse; it takes no settings')
+    assert str(caught.value).startswith(prefix + 'absent lets the number lapse; it takes no settings')
 
 
 def test_entry_absent_accepts_order_options():
@@ -137,12 +148,17 @@ def test_entry_absent_accepts_order_options():
     assert entry(state='absent', direction_id=13755).state == 'absent'
 
 
-# plan_settings (pure) ------------------------------------------------------------------------------------
+# settings_writes (pure) ------------------------------------------------------------------------------------
+def writes_and_after(current, an_entry):
+    change = settings_writes(current, an_entry)
+    return change.writes, change.after
+
+
 def plan(current, **values):
     before = copy.deepcopy(current)
-    writes, after = plan_settings(current, entry(**values))
-    assert current == before, 'plan_settings changed the record it was given'
-    return writes, after
+    change = settings_writes(current, entry(**values))
+    assert current == before, 'settings_writes changed the record it was given'
+    return change.writes, change.after
 
 
 def test_plan_nothing_asked_nothing_written():
@@ -196,7 +212,7 @@ def test_plan_sip_change_keeps_test_mode_unsent_when_unset():
 @pytest.mark.parametrize('label, option', [('number', 'test_mode'), ('numbers[2]', 'numbers[2].test_mode')])
 def test_plan_test_mode_on_unrouted_number_fails(label, option):
     with pytest.raises(ValueError) as caught:
-        plan_settings(record(sip=None), entry(label=label, test_mode=True))
+        writes_and_after(record(sip=None), entry(label=label, test_mode=True))
     assert str(caught.value) == ('%s: test_mode needs a routing target and 442037691880 is not routed: set sip_id too'
                                  % option)
 
@@ -243,7 +259,7 @@ def test_plan_autoprolongation(current, wanted, value):
 def test_plan_every_setting_in_order():
     writes, after = plan(record(), sip_id='00002', caller_name='Support', autoprolongation=False,
                          paid_until='2026-04-01')
-    assert [w.method for w in writes] == ['direct_numbers/set_sip_id', 'direct_numbers/set_caller_name',
+    assert [w.endpoint for w in writes] == ['direct_numbers/set_sip_id', 'direct_numbers/set_caller_name',
                                           'direct_numbers/autoprolongation', 'direct_numbers/prolong']
     assert after == record(sip='00002', caller_name='Support', autoprolongation=False,
                            stop_date='2026-04-10 10:00:00')
@@ -289,39 +305,39 @@ def test_plan_paid_until_on_the_stop_day_is_reached():
 
 def test_plan_paid_until_too_far_fails():
     with pytest.raises(ValueError, match='more than 12 months after the current stop_date 2026-03-10 10:00:00'):
-        plan_settings(record(), entry(paid_until='2027-03-11'))
+        writes_and_after(record(), entry(paid_until='2027-03-11'))
 
 
 def test_plan_paid_until_too_far_names_the_entry_in_bulk():
     with pytest.raises(ValueError) as caught:
-        plan_settings(record(), entry(label='numbers[3]', paid_until='2027-03-11'))
+        writes_and_after(record(), entry(label='numbers[3]', paid_until='2027-03-11'))
     assert str(caught.value).startswith('numbers[3].paid_until: ')
 
 
 def test_plan_absent_turns_autoprolongation_off_once():
-    writes, after = plan_settings(record(), entry(state='absent'))
+    writes, after = writes_and_after(record(), entry(state='absent'))
     assert requests_of(writes) == [('PUT', 'direct_numbers/autoprolongation',
                                     dict(number='442037691880', type='common', value='off'))]
     assert writes[0].summary == 'turn auto-renewal off for 442037691880: it lapses at 2026-03-10 10:00:00'
     assert after == record(autoprolongation=False)
-    assert plan_settings(after, entry(state='absent')) == ([], after)
+    assert writes_and_after(after, entry(state='absent')) == ([], after)
 
 
 def test_plan_absent_when_renewal_unknown_turns_it_off():
-    writes, _after = plan_settings(record(autoprolongation=None), entry(state='absent'))
+    writes, _after = writes_and_after(record(autoprolongation=None), entry(state='absent'))
     assert [w.params['value'] for w in writes] == ['off']
 
 
 def test_plan_absent_already_off_nothing():
     current = record(autoprolongation=False)
-    assert plan_settings(current, entry(state='absent')) == ([], current)
+    assert writes_and_after(current, entry(state='absent')) == ([], current)
 
 
 @pytest.mark.parametrize('kind', ['common', 'order'])
 def test_plan_sends_the_type_of_the_record(kind):
     writes, _after = plan(record(type=kind), sip_id='00002', caller_name='X', autoprolongation=False)
     assert [w.params['type'] for w in writes] == [kind] * 3
-    writes, _after = plan_settings(record(type=kind), entry(state='absent'))
+    writes, _after = writes_and_after(record(type=kind), entry(state='absent'))
     assert writes[0].params['type'] == kind
 
 
@@ -337,15 +353,15 @@ LIST_ITEM = dict(number='442037691880', status='on', country='United Kingdom', d
                  autorenew='true', is_on_test='false', type='common')
 
 
-def test_normalize_number_from_the_list():
-    assert normalize_number(LIST_ITEM) == record(minutes=0)
+def test_normalise_number_from_the_list():
+    assert normalise_number(LIST_ITEM) == record(minutes=0)
 
 
-def test_normalize_number_from_info_with_the_quirks():
+def test_normalise_number_from_info_with_the_quirks():
     item = dict(LIST_ITEM, number='+442037691880', channels='2', autorenew='false', is_on_test='true',
                 monthly_fee='2.00', number_name='', sip='', sip_name='')
     del item['minutes'], item['type']
-    result = normalize_number(item)
+    result = normalise_number(item)
     assert result['number'] == '442037691880'
     assert result['channels'] == 2 and result['monthly_fee'] == 2.0
     assert result['autoprolongation'] is False and result['test_mode'] is True
@@ -355,39 +371,39 @@ def test_normalize_number_from_info_with_the_quirks():
 
 @pytest.mark.parametrize('raw, value', [('true', True), ('false', False), ('on', True), ('off', False),
                                         (True, True), (False, False), (None, None), ('', None)])
-def test_normalize_number_autorenew(raw, value):
-    assert normalize_number(dict(LIST_ITEM, autorenew=raw))['autoprolongation'] is value
+def test_normalise_number_autorenew(raw, value):
+    assert normalise_number(dict(LIST_ITEM, autorenew=raw))['autoprolongation'] is value
 
 
 @pytest.mark.parametrize('raw, value', [('true', True), ('false', False), (None, False), ('', False), ('1', True)])
-def test_normalize_number_test_mode_is_always_a_bool(raw, value):
-    assert normalize_number(dict(LIST_ITEM, is_on_test=raw))['test_mode'] is value
+def test_normalise_number_test_mode_is_always_a_bool(raw, value):
+    assert normalise_number(dict(LIST_ITEM, is_on_test=raw))['test_mode'] is value
 
 
-def test_normalize_number_equal_records_compare_equal():
-    assert normalize_number(LIST_ITEM) == normalize_number(dict(LIST_ITEM, number='+442037691880', channels='2',
+def test_normalise_number_equal_records_compare_equal():
+    assert normalise_number(LIST_ITEM) == normalise_number(dict(LIST_ITEM, number='+442037691880', channels='2',
                                                                 monthly_fee='2.0', autorenew='on'))
 
 
-def test_normalize_destination():
+def test_normalise_destination():
     item = dict(id='3766', countryCode='49', areaCode='30', name='Berlin', connect_fee='3.00', monthly_fee=4,
                 currency='USD', restrictions=dict(upload=['passport'], specify=['address']), receive_sms='false',
                 is_toll='false', feature=None, connect_time='0')
-    assert normalize_destination(item) == dict(
+    assert normalise_destination(item) == dict(
         id=3766, name='Berlin', country_code='49', area_code='30', connect_fee=3.0, monthly_fee=4.0, currency='USD',
         documents_required=['passport'], data_required=['address'], receive_sms=False, is_toll=False, feature=None,
         connect_time='0')
 
 
-def test_normalize_destination_without_restrictions():
-    result = normalize_destination(dict(id=13755, restrictions=None, receive_sms='true', is_toll='true'))
+def test_normalise_destination_without_restrictions():
+    result = normalise_destination(dict(id=13755, restrictions=None, receive_sms='true', is_toll='true'))
     assert result['documents_required'] == [] and result['data_required'] == []
     assert result['receive_sms'] is True and result['is_toll'] is True
-    assert normalize_destination(dict(id='1'))['documents_required'] == []
+    assert normalise_destination(dict(id='1'))['documents_required'] == []
 
 
-def test_normalize_available():
-    assert normalize_available(dict(id='1712p0', direction_id='3766', number='+49 301 0000000')) == dict(
+def test_normalise_available():
+    assert normalise_available(dict(id='1712p0', direction_id='3766', number='+49 301 0000000')) == dict(
         id='1712p0', direction_id=3766, number='493010000000')
 
 
@@ -397,7 +413,7 @@ def test_managed_keys():
     assert nums.managed(None) == {}
 
 
-# NumberEngine on a stand-in module ------------------------------------------------------------------------
+# Choosing numbers, on the account's state -----------------------------------------------------------------
 COUNTRIES = [dict(countryCode='44', countryCodeIso='GB', name='United Kingdom'),
              dict(countryCode='1', countryCodeIso='US', name='United States'),
              dict(countryCode='1242', countryCodeIso='BS', name='Bahamas'),
@@ -415,21 +431,26 @@ def available(direction_id, *numbers):
                          for i, n in enumerate(numbers)])
 
 
-class FakeZm(object):
-    """Answers reads from ``answers`` keyed by method (and sorted params); records every read."""
+class Account(object):
+    """The account's state as raw API answers keyed by endpoint; records every read (endpoint, params)."""
 
     def __init__(self, owned=(), answers=None, user_id=None):
-        self.user_id = user_id
         self.reads = []
         self.answers = dict(answers or {})
         self.answers.setdefault('direct_numbers', dict(info=list(owned)))
+        self.catalogue = AccountCatalogue(Session(self), user_id)
+        self.owned = owned_numbers(self)
+        self.user_id = user_id
 
-    def read(self, method, params=None):
-        self.reads.append((method, params))
-        return self.answers[method]
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
+        assert http_method == 'GET', 'the planner never writes'
+        self.reads.append((endpoint, params))
+        return self.answers[endpoint]
 
-    def fail(self, msg, **_result):
-        raise ValueError(msg)  # the engine refuses an entry: with fail_on_refusal, the module fails
+    def choose(self, entries, fail_fast=True):
+        refusals = Refusals(fail_fast)
+        choice = choose_numbers(entries, self.owned, self.catalogue, refusals, self.user_id)
+        return choice, refusals.by_index
 
 
 def owned_item(number, sip, **changes):
@@ -444,98 +465,79 @@ def london_answers(*numbers, **extra):
     return answers
 
 
-def test_engine_reads_the_owned_numbers_once():
-    zm = FakeZm([LIST_ITEM, owned_item('12125550199', '')])
-    engine = NumberEngine(zm)
-    assert sorted(engine.owned) == ['12125550199', '442037691880']
-    assert engine.owned['12125550199']['sip'] is None
-    assert zm.reads == [('direct_numbers', None)]
+def test_owned_numbers_need_no_other_read():
+    account = Account([LIST_ITEM])
+    choice, refused = account.choose([entry(sip_id='00001')])
+    assert choice.orders == {} and choice.numbers == {0: '442037691880'} and refused == {}
+    assert account.reads == [('direct_numbers', None)]
 
 
-def test_engine_owned_numbers_need_no_other_read():
-    zm = FakeZm([LIST_ITEM])
-    engine = NumberEngine(zm)
-    entries = [entry(sip_id='00001')]
-    assert engine.plan_orders(entries) == {}
-    assert engine.refused == {}
-    assert zm.reads == [('direct_numbers', None)]
+def test_missing_without_direction():
+    account = Account([LIST_ITEM])
+    with pytest.raises(Refusal, match='number: 442030000042 is not owned by this account, and there is no direction_id'):
+        account.choose([entry(number='442030000042'), entry(number='442037691880')])
+    choice, refused = account.choose([entry(number='442030000042'), entry(number='442037691880')], fail_fast=False)
+    assert choice.orders == {} and list(refused) == [0]
+    assert (refused[0].option, refused[0].reason) == (
+        'number', '442030000042 is not owned by this account, and there is no direction_id to order it')
+    assert len(account.reads) == 1
 
 
-def test_engine_missing_without_direction():
-    zm = FakeZm([LIST_ITEM])
-    with pytest.raises(ValueError, match='number: 442030000042 is not owned by this account, and there is no direction_id'):
-        NumberEngine(zm).plan_orders([entry(number='442030000042'), entry(number='442037691880')])
-    engine = NumberEngine(zm, fail_on_refusal=False)  # set aside instead
-    assert engine.plan_orders([entry(number='442030000042'), entry(number='442037691880')]) == {}
-    assert list(engine.refused) == [0] and 'not owned' in engine.refused[0]
-    assert len(zm.reads) == 2  # one list read per engine
+def test_absent_never_orders():
+    account = Account([])
+    choice, refused = account.choose([entry(state='absent', direction_id=13755)])
+    assert choice.orders == {} and refused == {} and len(account.reads) == 1
 
 
-def test_engine_absent_never_orders():
-    zm = FakeZm([])
-    engine = NumberEngine(zm)
-    assert engine.plan_orders([entry(state='absent', direction_id=13755)]) == {}
-    assert engine.refused == {} and len(zm.reads) == 1
-
-
-def test_engine_orders_the_number_with_its_cost():
-    zm = FakeZm([], london_answers('442030000041', '442030000042'))
-    engine = NumberEngine(zm)
+def test_orders_the_number_with_its_cost():
+    account = Account([], london_answers('442030000041', '442030000042'))
     e = entry(number='442030000042', direction_id=13755, country='GB', period='3month', receive_sms=False)
-    orders = engine.plan_orders([e])
-    write = orders[0]
-    assert (write.http_method, write.method) == ('POST', 'direct_numbers/order')
+    order = account.choose([e])[0].orders[0]
+    write = order.write
+    assert (write.http_method, write.endpoint) == ('POST', 'direct_numbers/order')
     assert write.params == dict(number_id='13755p1', direction_id=13755, documents_group_id=0, period='3month',
                                 autorenew_period=None, purpose=None, receive_sms=0, user_id=None)
-    assert (write.cost, write.currency, write.number) == (6.0, 'USD', '442030000042')
+    assert (write.cost, write.currency, order.number) == (6.0, 'USD', '442030000042')
     assert write.summary == 'order 442030000042 in London (13755) for 3 month(s)'
-    assert ('direct_numbers/available/13755', dict(mask='442030000042')) in zm.reads
-    assert ('direct_numbers/country', dict(country='GB')) in zm.reads
-    assert ('direct_numbers/countries', None) not in zm.reads
+    assert ('direct_numbers/available/13755', dict(mask='442030000042')) in account.reads
+    assert ('direct_numbers/country', dict(country='GB')) in account.reads
+    assert ('direct_numbers/countries', None) not in account.reads
+    assert e.number == '442030000042' and e.order['direction_id'] == 13755  # the entry is not changed
 
 
-def test_engine_finds_the_country_from_the_longest_dialing_code():
-    zm = FakeZm([], dict(london_answers(), **{'direct_numbers/available/1242': available(1242, '12423000001'),
-                                              'direct_numbers/country': dict(info=[dict(
-                                                  id='1242', countryCode='1242', areaCode='3', name='Nassau',
-                                                  connect_fee=1, monthly_fee=5, currency='USD')])}))
-    engine = NumberEngine(zm)
-    engine.plan_orders([entry(number='12423000001', direction_id=1242)])
-    assert ('direct_numbers/country', dict(country='BS')) in zm.reads
+def test_finds_the_country_from_the_longest_dialing_code():
+    account = Account([], dict(london_answers(), **{'direct_numbers/available/1242': available(1242, '12423000001'),
+                                                    'direct_numbers/country': dict(info=[dict(
+                                                        id='1242', countryCode='1242', areaCode='3', name='Nassau',
+                                                        connect_fee=1, monthly_fee=5, currency='USD')])}))
+    account.choose([entry(number='12423000001', direction_id=1242)])
+    assert ('direct_numbers/country', dict(country='BS')) in account.reads
 
 
-def test_engine_destination_not_found():
-    zm = FakeZm([], london_answers(**{'direct_numbers/available/3766': available(3766)}))
-    engine = NumberEngine(zm)
-    with pytest.raises(ValueError, match='direction_id: destination 3766 was not found in GB'):
-        engine.plan_orders([Entry(params(number='442030000042', direction_id=3766), 'number')])
-
-
-def test_engine_destination_not_found_names_the_entry_in_bulk():
-    zm = FakeZm([], london_answers(**{'direct_numbers/available/3766': available(3766)}))
-    engine = NumberEngine(zm)
-    with pytest.raises(ValueError) as caught:
-        engine.plan_orders([Entry(params(number='442030000042', direction_id=3766), 'numbers[1]')])
+def test_destination_not_found():
+    account = Account([], london_answers(**{'direct_numbers/available/3766': available(3766)}))
+    with pytest.raises(Refusal, match='direction_id: destination 3766 was not found in GB'):
+        account.choose([Entry(params(number='442030000042', direction_id=3766), 'number')])
+    with pytest.raises(Refusal) as caught:
+        account.choose([Entry(params(number='442030000042', direction_id=3766), 'numbers[1]')])
     assert str(caught.value).startswith('numbers[1].direction_id: ')
 
 
-def test_engine_number_not_available():
-    zm = FakeZm([], london_answers())
-    engine = NumberEngine(zm)
-    with pytest.raises(ValueError) as caught:
-        engine.plan_orders([Entry(params(number='442030000042', direction_id=13755), 'numbers[1]')])
+def test_number_not_available():
+    account = Account([], london_answers())
+    with pytest.raises(Refusal) as caught:
+        account.choose([Entry(params(number='442030000042', direction_id=13755), 'numbers[1]')])
     assert str(caught.value).startswith('numbers[1].number: 442030000042 is not available to order in destination '
                                         '13755 (it may have been taken)')
 
 
-def test_engine_no_number_left_to_choose():
-    zm = FakeZm([], london_answers())
-    engine = NumberEngine(zm)
-    with pytest.raises(ValueError, match='numbers\\[0\\].direction_id: destination 13755 has no number available to order; '
-                                         'give country'):
-        engine.plan_orders([Entry(params(direction_id=13755, sip_id='00001'), 'numbers[0]')])
-    with pytest.raises(ValueError, match='numbers\\[0\\].number: no number is available to order in destination'):
-        engine.plan_orders([Entry(params(direction_id=13755, sip_id='00001', country='GB'), 'numbers[0]')])
+def test_no_number_left_to_choose():
+    account = Account([], london_answers())
+    with pytest.raises(Refusal, match='numbers\\[0\\].direction_id: destination 13755 has no number available to '
+                                      'order; give country'):
+        account.choose([Entry(params(direction_id=13755, sip_id='00001'), 'numbers[0]')])
+    with pytest.raises(Refusal, match='numbers\\[0\\].number: no number is available to order in destination'):
+        account.choose([Entry(params(direction_id=13755, sip_id='00001', country='GB'), 'numbers[0]')])
 
 
 @pytest.mark.parametrize('guard, limit, message', [
@@ -543,143 +545,206 @@ def test_engine_no_number_left_to_choose():
     ('max_connect_fee', 0.0, None),
     ('max_monthly_fee', 2.0, None),
 ])
-def test_engine_cost_guards(guard, limit, message):
-    zm = FakeZm([], london_answers('442030000042'))
-    engine = NumberEngine(zm)
+def test_cost_guards(guard, limit, message):
+    account = Account([], london_answers('442030000042'))
     e = entry(number='442030000042', direction_id=13755, country='GB', **{guard: limit})
     if message is None:
-        assert list(engine.plan_orders([e])) == [0]
+        assert list(account.choose([e])[0].orders) == [0]
     else:
-        with pytest.raises(ValueError) as caught:
-            engine.plan_orders([e])
+        with pytest.raises(Refusal) as caught:
+            account.choose([e])
         assert str(caught.value) == message
+        assert (caught.value.option, caught.value.key) == (guard, None)
 
 
-def test_engine_adopts_an_owned_number_routed_to_the_target():
-    zm = FakeZm([LIST_ITEM, owned_item('442030000001', '00002')], london_answers('442030000042'))
-    engine = NumberEngine(zm)
+def test_adopts_an_owned_number_routed_to_the_target():
+    account = Account([LIST_ITEM, owned_item('442030000001', '00002')], london_answers('442030000042'))
     entries = [Entry(params(direction_id=13755, country='GB', sip_id='00002'), 'numbers[0]'),
                Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[1]')]
-    assert engine.plan_orders(entries) == {}
-    assert [e.number for e in entries] == ['442030000001', '442037691880']
+    choice = account.choose(entries)[0]
+    assert choice.orders == {} and choice.adopted == {0, 1}
+    assert choice.numbers == {0: '442030000001', 1: '442037691880'}
+    assert [e.number for e in entries] == [None, None]  # the entries are not changed
 
 
-def test_engine_never_adopts_a_number_listed_elsewhere_nor_twice():
-    zm = FakeZm([LIST_ITEM], london_answers('442030000041', '442030000042'))
-    engine = NumberEngine(zm)
-    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
-               Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[1]'),
-               Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[2]')]
-    orders = engine.plan_orders(entries)
-    assert entries[0].number == '442037691880'
-    assert sorted(orders) == [1, 2]
-    assert [orders[i].number for i in (1, 2)] == ['442030000041', '442030000042']  # never the same number twice
+def test_never_adopts_a_number_listed_elsewhere_nor_twice():
+    account = Account([LIST_ITEM], london_answers('442030000041', '442030000042'))
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[%d]' % i) for i in range(3)]
+    choice = account.choose(entries)[0]
+    assert choice.numbers[0] == '442037691880'
+    assert sorted(choice.orders) == [1, 2]
+    assert [choice.orders[i].number for i in (1, 2)] == ['442030000041', '442030000042']  # never the same number
     # Listed explicitly elsewhere: not adopted.
-    zm = FakeZm([LIST_ITEM], london_answers('442030000041'))
-    engine = NumberEngine(zm)
+    account = Account([LIST_ITEM], london_answers('442030000041'))
     entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
                Entry(params(number='442037691880', caller_name='X'), 'numbers[1]')]
-    orders = engine.plan_orders(entries)
-    assert list(orders) == [0] and entries[0].number == '442030000041'
+    choice = account.choose(entries)[0]
+    assert list(choice.orders) == [0] and choice.numbers[0] == '442030000041'
 
 
-def test_engine_does_not_adopt_another_destination_or_target():
-    manchester = owned_item('441610000001', '00001')
-    zm = FakeZm([manchester, LIST_ITEM], london_answers('442030000041'))
-    engine = NumberEngine(zm)
+def test_does_not_adopt_another_destination_or_target():
+    account = Account([owned_item('441610000001', '00001'), LIST_ITEM], london_answers('442030000041'))
     e = Entry(params(direction_id=13755, country='GB', sip_id='00002'), 'numbers[0]')
-    assert list(engine.plan_orders([e])) == [0]
+    assert list(account.choose([e])[0].orders) == [0]
 
 
-def test_engine_mask_limits_adoption_and_choice():
-    zm = FakeZm([LIST_ITEM], london_answers('442030000042'))
-    engine = NumberEngine(zm)
+def test_mask_limits_adoption_and_choice():
+    account = Account([LIST_ITEM], london_answers('442030000042'))
     e = Entry(params(direction_id=13755, country='GB', sip_id='00001', mask='0000'), 'numbers[0]')
-    orders = engine.plan_orders([e])
-    assert orders[0].number == '442030000042'
-    assert ('direct_numbers/available/13755', dict(mask='0000')) in zm.reads
+    assert account.choose([e])[0].orders[0].number == '442030000042'
+    assert ('direct_numbers/available/13755', dict(mask='0000')) in account.reads
 
 
-def test_engine_documents_checked_for_a_destination_that_needs_them():
+def test_documents_checked_for_a_destination_that_needs_them():
     answers = {'direct_numbers/country': dict(info=DE),
                'direct_numbers/available/3766': available(3766, '49301000000'),
                'documents/groups/valid/5': dict(is_information_match='false', is_documents_uploaded='false',
                                                 is_documents_verified='false', is_address_match='false')}
-    zm = FakeZm([], answers, user_id=1001)
-    engine = NumberEngine(zm)
-    with pytest.raises(ValueError) as caught:
-        engine.plan_orders([entry(number='49301000000', direction_id=3766, country='DE', documents_group_id=5)])
+    account = Account([], answers, user_id=1001)
+    with pytest.raises(Refusal) as caught:
+        account.choose([entry(number='49301000000', direction_id=3766, country='DE', documents_group_id=5)])
     assert str(caught.value) == (
         'documents_group_id: documents group 5 does not satisfy destination 3766 (Berlin): the group lacks the data '
         'the destination asks for (address); documents not uploaded (passport); the group\'s address is not in the '
         "destination's country; see zadarma.telephony.zadarma_document_group with direction_id=3766")
-    assert ('documents/groups/valid/5', dict(direction_id=3766, user_id=1001)) in zm.reads
+    assert ('documents/groups/valid/5', dict(direction_id=3766, user_id=1001)) in account.reads
     # Uploaded but not verified yet: the order goes ahead (Zadarma verifies after the order).
     answers['documents/groups/valid/5'] = dict(is_information_match='true', is_documents_uploaded='true',
                                                is_documents_verified='false', is_address_match='true')
-    engine = NumberEngine(FakeZm([], answers, user_id=1001))
-    orders = engine.plan_orders([entry(number='49301000000', direction_id=3766, country='DE', documents_group_id=5)])
-    assert orders[0].params['documents_group_id'] == 5 and orders[0].params['user_id'] == 1001
-    assert orders[0].cost == 7.0
+    account = Account([], answers, user_id=1001)
+    order = account.choose([entry(number='49301000000', direction_id=3766, country='DE', documents_group_id=5)])[0].orders[0]
+    assert order.write.params['documents_group_id'] == 5 and order.write.params['user_id'] == 1001
+    assert order.write.cost == 7.0
 
 
-def test_engine_no_document_read_without_requirements():
-    zm = FakeZm([], london_answers('442030000042'))
-    NumberEngine(zm).plan_orders([entry(number='442030000042', direction_id=13755, country='GB')])
-    assert not [r for r in zm.reads if r[0].startswith('documents/')]
+def test_no_document_read_without_requirements():
+    account = Account([], london_answers('442030000042'))
+    account.choose([entry(number='442030000042', direction_id=13755, country='GB')])
+    assert not [r for r in account.reads if r[0].startswith('documents/')]
 
 
-def test_engine_sip_targets_checked_only_when_routed_to_an_account_sip():
-    zm = FakeZm([LIST_ITEM], london_answers())
-    engine = NumberEngine(zm)
+def test_sip_targets_checked_only_when_routed_to_an_account_sip():
+    account = Account([LIST_ITEM], london_answers())
     ok_entry, uri_entry, same = entry(sip_id='00002'), entry(sip_id='pbx@sip.example.com'), entry(sip_id='00001')
-    engine.check_sip_target(uri_entry, plan_settings(record(), uri_entry)[0])
-    engine.check_sip_target(same, plan_settings(record(), same)[0])
-    assert ('sip', None) not in zm.reads
-    engine.check_sip_target(ok_entry, plan_settings(record(), ok_entry)[0])
-    assert zm.reads.count(('sip', None)) == 1
+    check_sip_known(uri_entry, settings_writes(record(), uri_entry), account.catalogue)
+    check_sip_known(same, settings_writes(record(), same), account.catalogue)
+    assert ('sip', None) not in account.reads
+    check_sip_known(ok_entry, settings_writes(record(), ok_entry), account.catalogue)
+    check_sip_known(ok_entry, settings_writes(record(), ok_entry), account.catalogue)
+    assert account.reads.count(('sip', None)) == 1
 
 
-def test_engine_sip_target_unknown():
-    zm = FakeZm([LIST_ITEM], london_answers())
-    engine = NumberEngine(zm)
-    bad = Entry(params(number='442037691880', sip_id='00009'), 'numbers[1]')
-    with pytest.raises(ValueError) as caught:
-        engine.check_sip_target(bad, plan_settings(record(), bad)[0])
-    assert str(caught.value) == ('numbers[1].sip_id: SIP id 00009 is not a SIP of this account (see GET /v1/sip/); '
-                                 'use one of: 00001, 00002')
+def test_sip_target_unknown():
+    account = Account([LIST_ITEM], london_answers())
+    bad = Entry(params(number='442037691880', sip_id='00009', key='office9'), 'numbers[1]')
+    with pytest.raises(Refusal) as caught:
+        check_sip_known(bad, settings_writes(record(), bad), account.catalogue)
+    assert str(caught.value) == 'numbers[1].sip_id: SIP id 00009 is not a SIP of this account; use one of: 00001, 00002'
+    assert (caught.value.key, caught.value.option) == ('office9', 'sip_id')
+    assert caught.value.reason == 'SIP id 00009 is not a SIP of this account; use one of: 00001, 00002'
 
 
-def test_engine_balance():
-    zm = FakeZm([], london_answers(**{'info/balance': dict(balance='3.50', currency='USD')}))
-    engine = NumberEngine(zm)
-    writes = [nums.Write('POST', 'direct_numbers/order', {}, 'order A', cost=2.0, currency='USD'),
-              nums.Write('POST', 'direct_numbers/prolong', {}, 'prolong B', cost=1.5, currency='USD')]
-    engine.check_balance(writes)  # exactly the balance: fine
-    with pytest.raises(ValueError) as caught:
-        engine.check_balance(writes + [nums.Write('POST', 'direct_numbers/order', {}, 'order C', cost=0.01)])
+def money_plan(*writes):
+    return nums.Plan(nums.NumberChoice(), [], [nums.EntryPlan(0, entry(), '442037691880', 'owned', record(),
+                                                              list(writes), record())], {})
+
+
+def test_balance():
+    account = Account([], london_answers(**{'info/balance': dict(balance='3.50', currency='USD')}))
+    writes = [Write('POST', 'direct_numbers/order', {}, 'order A', cost=2.0, currency='USD'),
+              Write('POST', 'direct_numbers/prolong', {}, 'prolong B', cost=1.5, currency='USD')]
+    check_money(money_plan(*writes), account.catalogue)  # exactly the balance: fine
+    with pytest.raises(Refusal) as caught:
+        check_money(money_plan(*(writes + [Write('POST', 'direct_numbers/order', {}, 'order C', cost=0.01)])),
+                    account.catalogue)
     assert str(caught.value) == ('the balance (3.50 USD) cannot pay for order A; prolong B; order C (3.51 USD); '
                                  'nothing was bought')
-    assert zm.reads.count(('info/balance', None)) == 1  # cached
+    assert account.reads.count(('info/balance', None)) == 1  # cached
 
 
-def test_engine_balance_not_read_when_free():
-    zm = FakeZm([], london_answers())
-    NumberEngine(zm).check_balance([nums.Write('PUT', 'direct_numbers/set_sip_id', {}, 'route')])
-    assert ('info/balance', None) not in zm.reads
+def test_balance_not_read_when_free():
+    account = Account([], london_answers())
+    check_money(money_plan(Write('PUT', 'direct_numbers/set_sip_id', {}, 'route')), account.catalogue)
+    assert ('info/balance', None) not in account.reads
 
 
 def test_provisional_record_of_an_order():
-    zm = FakeZm([], london_answers('442030000042'))
-    engine = NumberEngine(zm)
+    account = Account([], london_answers('442030000042'))
     e = entry(number='442030000042', direction_id=13755, country='GB', sip_id='00002', period='3month')
-    orders = engine.plan_orders([e])
-    plan_ = engine.settings_plan([e], orders)
-    (_index, _entry, before, writes, after), = plan_
+    plan_ = plan_run([e], account.owned, account.catalogue)
+    (entry_plan,) = plan_.entries
+    before, after = entry_plan.before, entry_plan.after
+    assert entry_plan.decision == 'ordered'
     assert before['type'] == 'order' and before['sip'] is None and before['monthly_fee'] == 2.0
     stop = datetime.datetime.strptime(before['stop_date'], nums.API_DATETIME)
     start = datetime.datetime.strptime(before['start_date'], nums.API_DATETIME)
     assert stop == nums.add_months(start, 3)
-    assert requests_of(writes) == [('PUT', 'direct_numbers/set_sip_id',
-                                    dict(number='442030000042', type='order', sip_id='00002'))]
+    assert requests_of(entry_plan.writes) == [('PUT', 'direct_numbers/set_sip_id',
+                                               dict(number='442030000042', type='order', sip_id='00002'))]
     assert after['sip'] == '00002'
+
+
+# Money guards fail closed: every fee, limit, cost and balance is a finite amount of 0 or more ---------------
+@pytest.mark.parametrize('limit', [float('nan'), float('inf'), -1.0])
+@pytest.mark.parametrize('guard', ['max_monthly_fee', 'max_connect_fee'])
+def test_a_limit_that_is_not_a_finite_amount_is_refused(guard, limit):
+    with pytest.raises(Refusal) as caught:
+        entry(label='numbers[0]', **{guard: limit})
+    assert caught.value.option == guard and str(limit) in caught.value.reason
+
+
+@pytest.mark.parametrize('fee', ['NaN', 'nan', 'inf', -1e9, -0.01, None])
+@pytest.mark.parametrize('which', ['monthly_fee', 'connect_fee'])
+def test_an_api_fee_that_is_not_a_finite_amount_refuses_the_order(which, fee):
+    answers = london_answers('442030000042', **{'direct_numbers/country': dict(info=[dict(GB[0], **{which: fee})])})
+    account = Account([], answers)
+    with pytest.raises(Refusal) as caught:
+        account.choose([entry(label='numbers[0]', number='442030000042', direction_id=13755, country='GB',
+                              max_monthly_fee=5, max_connect_fee=5)])
+    assert caught.value.option == 'direction_id'
+    assert 'the %s of destination 13755 (London) from the API' % which.replace('_', ' ') in caught.value.reason
+    assert ('is missing' if fee is None else repr(float(fee))) in caught.value.reason
+    assert caught.value.reason.endswith('; nothing is ordered')
+
+
+@pytest.mark.parametrize('fee', [None, float('nan'), -2.0, float('inf')])
+def test_a_prolongation_without_a_finite_fee_is_refused(fee):
+    with pytest.raises(Refusal) as caught:
+        settings_writes(record(monthly_fee=fee), entry(label='numbers[1]', paid_until='2026-04-01'))
+    assert caught.value.option == 'paid_until'
+    assert 'the monthly fee of 442037691880' in caught.value.reason
+
+
+def test_a_free_prolongation_stays_a_paid_write():
+    change = settings_writes(record(monthly_fee=0.0), entry(paid_until='2026-04-01'))
+    assert [w.cost for w in change.writes] == [0.0]
+    plan_ = money_plan(*change.writes)
+    assert plan_.paid_writes == change.writes
+    account = Account([], london_answers())
+    check_money(plan_, account.catalogue)
+    assert ('info/balance', None) in account.reads  # the balance check runs
+    with pytest.raises(Refusal) as caught:  # and the user_id refusal
+        check_money(plan_, account.catalogue, user_id=1001)
+    assert caught.value.option == 'user_id'
+
+
+@pytest.mark.parametrize('balance', [None, '', 'NaN', 'inf', '-5.00'])
+def test_a_balance_that_is_not_a_finite_amount_refuses_the_run(balance):
+    account = Account([], london_answers(**{'info/balance': dict(balance=balance, currency='USD')}))
+    with pytest.raises(Refusal) as caught:
+        check_money(money_plan(Write('POST', 'direct_numbers/order', {}, 'order A', cost=2.0)), account.catalogue)
+    assert str(caught.value).startswith("the account's balance from the API is")
+    assert str(caught.value).endswith('; nothing was bought')
+
+
+@pytest.mark.parametrize('cost', [float('nan'), -100.0, None])
+def test_a_cost_that_is_not_a_finite_amount_never_offsets_another(cost):
+    account = Account([], london_answers(**{'info/balance': dict(balance='3.00', currency='USD')}))
+    writes = [Write('POST', 'direct_numbers/order', {}, 'order A', cost=50.0),
+              Write('POST', 'direct_numbers/order', {}, 'order B', cost=cost)]
+    plan_ = money_plan(*writes)
+    if cost is None:  # a write without a cost is free: not a paid write, and order A alone is above the balance
+        plan_ = money_plan(writes[0])
+    with pytest.raises(Refusal) as caught:
+        check_money(plan_, account.catalogue)
+    assert 'nothing was bought' in str(caught.value)
