@@ -28,9 +28,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
 
-from simulator_process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from zadarma_sim.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 COLLECTIONS = os.environ.get("ZADARMA_COLLECTIONS_PATH") or os.path.join(ROOT, "build", "collections")
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
