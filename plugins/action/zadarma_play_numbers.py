@@ -309,10 +309,9 @@ class ActionModule(ActionBase):
             if host in reports or not request['group']:
                 continue
             fields, group_id = request['group'], request['number_order_documents_group_id']
+            names = tuple(str(fields.get(k, '')) for k in ('salutation', 'first_name', 'last_name', 'organization'))
             identity = (('id', group_id) if group_id is not None else
-                        ('match',) + tuple(str(fields.get(k, '')) for k in ('salutation', 'first_name', 'last_name',
-                                                                             'organization'))
-                        + (str(fields.get('email', '')).lower(),))
+                        ('match',) + names + (str(fields.get('email', '')).lower(),))
             by_identity.setdefault(identity, []).append(host)
         show = self.show_personal_data
         for hosts in by_identity.values():
@@ -403,9 +402,8 @@ class ActionModule(ActionBase):
             summary.update(ordered=True, cost=round(float(destination.get('connect_fee') or 0)
                                                     + months * float(destination.get('monthly_fee') or 0), 2))
             line = ('%s: would buy a number in %s for %s, routed to %s (check mode: the number is chosen once the '
-                    'document group and its files are in place).' % (host, destination['name'],
-                                                                       money(summary['cost'], currency),
-                                                                       summary['sip_id']))
+                    'document group and its files are in place).'
+                    % (host, destination['name'], money(summary['cost'], currency), summary['sip_id']))
             return dict(failed=False, changed=True, msg=[fees, line], result=summary)
         if refusal:
             return dict(failed=True, msg='%s: %s: %s. Nothing was bought for this host.' % (

@@ -24,7 +24,7 @@ options:
     description:
       - The number in international format. C(+), spaces, dots, dashes and brackets are ignored wherever they
         stand, and a leading international prefix C(00) is dropped (C(0049 30 5550004) is C(49305550004)).
-      - A national number (a leading C(0), such as C(030 5550004)) is refused before any request: give the
+      - A national number (a leading C(0), such as C(030 5550004)) is refused before any request; give the
         country code.
     type: str
     required: true

@@ -153,8 +153,8 @@ def declared_state_problems(scenario, state):
         serving = [item["number"] for item in state["numbers"]
                    if item["sip"] == order["sip_id"] and item["direction_id"] == order["direction_id"]]
         if len(serving) != 1:
-            problems.append("%s in %d: %d numbers ring there, declared 1" % (order["sip_id"], order["direction_id"],
-                                                                            len(serving)))
+            problems.append("%s in %d: %d numbers ring there, declared 1"
+                            % (order["sip_id"], order["direction_id"], len(serving)))
     return problems
 
 
@@ -266,8 +266,8 @@ def main(argv=None):
                                       % (label, missing, paid_now, reported))
                 if phase == "clean":
                     if rc != 0:
-                        violations.append("%s: the clean re-run failed (rc %d):\n%s" % (label, rc,
-                                                                                     harness.output_tail(output, 40)))
+                        violations.append("%s: the clean re-run failed (rc %d):\n%s"
+                                          % (label, rc, harness.output_tail(output, 40)))
                     problems = declared_state_problems(scenario, state)
                     if problems:
                         violations.append("%s: not the declared state: %s" % (label, "; ".join(problems)))
