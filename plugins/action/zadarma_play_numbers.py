@@ -32,11 +32,11 @@ ORDER_VARIABLES = {'direction_id': 'number_order_destination', 'country': 'numbe
 
 
 class ApiFailure(Exception):
-    """A module call failed as a whole: its message, and the writes it had done."""
+    """A module call failed as a whole: its message, the writes it had done, and the request it failed on."""
 
-    def __init__(self, msg, writes_done=()):
+    def __init__(self, msg, writes_done=(), ambiguous=None, method=None):
         super().__init__(msg)
-        self.msg, self.writes_done = msg, list(writes_done)
+        self.msg, self.writes_done, self.ambiguous, self.method = msg, list(writes_done), ambiguous, method
 
 
 class Refusal(Exception):
@@ -96,7 +96,7 @@ class ActionModule(ActionBase):
         role = self._task.args.get('role')
         if role not in ROLE_OUTPUTS:
             raise AnsibleActionFail('role: must be number_order or number_routing, not %r' % (role,))
-        self.writes, self.diffs = False, []
+        self.writes, self.diffs, self.purchases, self.failure = False, [], [], None
         self.show_personal_data = boolean(self._task.args.get('show_personal_data', False), strict=False)
         hosts = list(self.task_vars.get('ansible_play_batch') or [])
         # Role defaults and play variables: what this task sees beyond its own host's variables.
@@ -105,7 +105,12 @@ class ActionModule(ActionBase):
                                if name.startswith(role + '_') and name not in running
                                and name != 'number_order_documents_dir')
         outcome = self.order(hosts) if role == 'number_order' else self.route(hosts)
-        result.update(outcome, changed=self.writes)
+        # What this run paid for, and (after a failed call) what it had done and whether its last write may have
+        # been processed: the same keys as the modules', so a job's money is read in one place.
+        result.update(outcome, changed=self.writes, purchases=self.purchases)
+        if self.failure is not None:
+            result.update(writes_done=self.failure.writes_done, ambiguous=self.failure.ambiguous,
+                          method=self.failure.method)
         if self.diffs:
             result['diff'] = self.diffs
         return result
@@ -118,8 +123,11 @@ class ActionModule(ActionBase):
         args.update((name, self._task.args[name]) for name in AUTH_OPTIONS if self._task.args.get(name) is not None)
         done = self._execute_module(module_name=fqcn, module_args=args, task_vars=self.task_vars)
         if done.get('failed'):
-            raise ApiFailure(done.get('msg') or '%s failed' % fqcn, done.get('writes_done') or ())
+            self.failure = ApiFailure(done.get('msg') or '%s failed' % fqcn, done.get('writes_done') or (),
+                                      done.get('ambiguous'), done.get('method'))
+            raise self.failure
         self.writes = self.writes or bool(done.get('changed'))
+        self.purchases.extend(done.get('purchases') or [])
         # A document group's diff holds personal values: shown only when asked for (show_personal_data).
         if done.get('diff') and (module != 'zadarma_document_group' or self.show_personal_data):
             self.diffs.extend(done['diff'] if isinstance(done['diff'], list) else [done['diff']])

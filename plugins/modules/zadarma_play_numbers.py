@@ -79,4 +79,26 @@ skipped:
   type: list
   elements: str
   sample: ["office_new_york"]
+purchases:
+  description:
+    - What this run paid for (orders and prolongations), as RV(zadarma.telephony.zadarma_numbers#module:purchases).
+    - In check mode, what it would pay for.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"action": "order", "number": "442030000000", "cost": 2.0, "currency": "USD",
+            "request": "POST direct_numbers/order", "summary": "order 442030000000 in London (13755) for 1 month(s)"}]
+writes_done:
+  description: When a module call failed, the writes it had already sent (a re-run picks up from there).
+  returned: when a module call failed
+  type: list
+  elements: dict
+ambiguous:
+  description: When a module call failed, whether its last request may have been processed (check before paying again).
+  returned: when a module call failed
+  type: bool
+method:
+  description: When a module call failed, the request it failed on, such as C(POST /v1/direct_numbers/order/).
+  returned: when a module call failed
+  type: str
 '''

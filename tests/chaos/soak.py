@@ -126,9 +126,9 @@ def order_scenario(rng, with_role):
 SCENARIOS = {
     "route (module)": (lambda rng: route_scenario(rng, False), "module", None),
     "route+prolong (role number_routing)": (lambda rng: route_scenario(rng, True), "number_routing",
-                                            "number_routing_result"),
+                                            "number_routing_run"),
     "order (module)": (lambda rng: order_scenario(rng, False), "module", None),
-    "order (role number_order)": (lambda rng: order_scenario(rng, True), "number_order", "number_order_bulk"),
+    "order (role number_order)": (lambda rng: order_scenario(rng, True), "number_order", "number_order_run"),
 }
 
 
@@ -173,13 +173,16 @@ def double_charges(scenario, ledger, state, converged):
 
 
 def unreported_spending(result, paid_now):
-    """For one run: the paid writes the simulator booked that the run's result does not account for."""
-    if not result.get("failed"):
-        reported = len(result.get("purchases") or [])
-    else:
-        done = [item for item in result.get("writes_done") or [] if item.get("cost") is not None]
-        ambiguous_paid = result.get("ambiguous") and str(result.get("method", "")).endswith(PAID_PATHS)
-        reported = len(done) + (1 if ambiguous_paid else 0)
+    """For one run: the paid writes the simulator booked that the run's result does not account for.
+
+    A module's result reports `purchases` when it succeeds and `writes_done` (plus the ambiguous request it
+    failed on) when it fails; the roles' fan-in action reports both: `purchases` of its successful calls, and
+    the failed call's `writes_done`, `ambiguous` and `method`.
+    """
+    done = [item for item in result.get("writes_done") or [] if item.get("cost") is not None]
+    ambiguous_paid = result.get("ambiguous") and str(result.get("method", "")).endswith(PAID_PATHS)
+    purchases = [] if result.get("failed") else result.get("purchases") or []
+    reported = len(purchases) + len(done) + (1 if ambiguous_paid else 0)
     return max(len(paid_now) - reported, 0)
 
 
