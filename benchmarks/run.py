@@ -93,7 +93,7 @@ class Bench:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.sim.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.build_opener().open(request, timeout=60) as response:
             return json.loads(response.read().decode() or "null")
 
     def fresh(self, sip="00001", hosts=HOSTS):

@@ -67,7 +67,7 @@ def run_step(playbook, simulator, show):
 
 
 def control(simulator, path):
-    with urllib.request.urlopen(simulator.url + path, timeout=30) as response:
+    with urllib.request.build_opener().open(simulator.url + path, timeout=30) as response:
         return json.loads(response.read().decode())
 
 

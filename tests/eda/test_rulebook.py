@@ -44,7 +44,7 @@ def control(simulator, method, path, body=None):
     import urllib.request
     request = urllib.request.Request(simulator.url + path, method=method, data=None if body is None else
                                      json.dumps(body).encode(), headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.build_opener().open(request, timeout=30) as response:
         return json.loads(response.read().decode() or "null")
 
 

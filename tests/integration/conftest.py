@@ -69,7 +69,7 @@ class Simulator:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.build_opener().open(request, timeout=30) as response:
             text = response.read().decode("utf-8")
         return json.loads(text) if text.strip() else None
 

@@ -112,7 +112,7 @@ class SimulatorProcess:
 
     def _answers(self):
         try:
-            with urllib.request.urlopen(self.url + "/_sim/state", timeout=2) as response:
+            with urllib.request.build_opener().open(self.url + "/_sim/state", timeout=2) as response:
                 json.loads(response.read().decode("utf-8"))
                 return response.status == 200
         except (OSError, ValueError, urllib.error.URLError):
