@@ -348,11 +348,19 @@ def plan_order(index, entry, number, destination, free, user_id):
 def choose_numbers(entries, owned, catalogue, refusals, user_id=None, unavailable=()):
     """Give every present entry a number: its own when owned, an owned one adopted, or one to order.
 
+    A numberless entry never adopts nor orders a number that another entry names: the next run would give
+    that number to the entry naming it and buy another for the numberless one. Two numberless entries whose
+    adoption could reach the same numbers (one routing target, destinations of which one's prefix starts the
+    other's) are not told apart by the owned numbers: which one adopts which number could change from run to
+    run, rewriting their settings every time. The later one is refused, whatever its mask (a number can match
+    two masks), so the outcome depends on the entries alone; naming the numbers, or routing the entries to
+    different targets, is always stable.
     ``unavailable``: numbers never to order (an order for them was refused: taken elsewhere).
     """
     choice = NumberChoice()
     taken = set(owned) | set(unavailable)
     listed = set(entry.number for entry in entries if entry and entry.number)  # never adopt one listed elsewhere
+    claims = []  # (sip_id, prefix, label) of the numberless entries so far
     for index, entry in enumerate(entries):
         if entry is None or index in refusals:
             continue
@@ -361,7 +369,7 @@ def choose_numbers(entries, owned, catalogue, refusals, user_id=None, unavailabl
             continue
         if entry.state == 'absent':
             continue
-        picked = refusals.attempt(index, _choose_one, index, entry, owned, catalogue, taken, listed, user_id)
+        picked = refusals.attempt(index, _choose_one, index, entry, owned, catalogue, taken, listed, claims, user_id)
         if isinstance(picked, OrderPlan):
             taken.add(picked.number)
             choice.orders[index] = picked
@@ -373,21 +381,35 @@ def choose_numbers(entries, owned, catalogue, refusals, user_id=None, unavailabl
     return choice
 
 
-def _choose_one(index, entry, owned, catalogue, taken, listed, user_id):
+def _choose_one(index, entry, owned, catalogue, taken, listed, claims, user_id):
     """An adopted owned number (its digits) or an OrderPlan, for an entry whose number is not owned."""
     if entry.order['direction_id'] is None:
         raise entry.refusal('number', '%s is not owned by this account, and there is no direction_id to order it'
                             % entry.number)
     destination = destination_of(entry, catalogue)
     if entry.number is None:
+        check_claim(entry, destination, claims)
         adoptable = sorted((r for n, r in owned.items() if n not in listed and entry.adoptable(r, destination)),
                            key=lambda r: (r['sip'] != entry.sip_id, r['number']))  # routed to the target first
         if adoptable:
             return adoptable[0]['number']
-    free = [c for c in catalogue.available(destination['id'], entry.number or entry.mask) if c['number'] not in taken]
+    blocked = taken if entry.number else taken | listed
+    free = [c for c in catalogue.available(destination['id'], entry.number or entry.mask) if c['number'] not in blocked]
     planned = plan_order(index, entry, entry.number, destination, free, user_id)
     check_documents(entry, destination, catalogue)
     return planned
+
+
+def check_claim(entry, destination, claims):
+    """Refuse a numberless entry that could adopt the numbers of an earlier one (see ``choose_numbers``)."""
+    prefix = (destination.get('country_code') or '') + (destination.get('area_code') or '')
+    for sip_id, other_prefix, label in claims:
+        if sip_id == entry.sip_id and (prefix.startswith(other_prefix) or other_prefix.startswith(prefix)):
+            raise entry.refusal('number', '%s also asks for a number of destination %d routed to %s without naming '
+                                'it, so which owned number each one adopts could change from run to run; give each '
+                                'entry its number, or route them to different targets'
+                                % (label, destination['id'], entry.sip_id))
+    claims.append((entry.sip_id, prefix, entry.label))
 
 
 def provisional_record(order):

@@ -569,7 +569,8 @@ def test_adopts_an_owned_number_routed_to_the_target():
 
 def test_never_adopts_a_number_listed_elsewhere_nor_twice():
     account = Account([LIST_ITEM], london_answers('442030000041', '442030000042'))
-    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[%d]' % i) for i in range(3)]
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id=target), 'numbers[%d]' % i)
+               for i, target in enumerate(('00001', '00002', 'pbx@sip.example.com'))]
     choice = account.choose(entries)[0]
     assert choice.numbers[0] == '442037691880'
     assert sorted(choice.orders) == [1, 2]
@@ -580,6 +581,92 @@ def test_never_adopts_a_number_listed_elsewhere_nor_twice():
                Entry(params(number='442037691880', caller_name='X'), 'numbers[1]')]
     choice = account.choose(entries)[0]
     assert list(choice.orders) == [0] and choice.numbers[0] == '442030000041'
+
+
+def test_never_orders_a_number_another_entry_names():
+    account = Account([], london_answers('442030000041', '442030000042'))
+    entries = [Entry(params(number='442030000041', direction_id=13755, country='GB'), 'numbers[0]'),
+               Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[1]')]
+    choice = account.choose(entries)[0]
+    assert [choice.orders[i].number for i in (0, 1)] == ['442030000041', '442030000042']
+    # Even when the entry naming it is refused: the numberless one orders the next free number.
+    entries[0] = Entry(params(number='442030000041'), 'numbers[0]')
+    choice, refused = account.choose(entries, fail_fast=False)
+    assert list(refused) == [0] and choice.orders[1].number == '442030000042'
+
+
+@pytest.mark.parametrize('second', [
+    dict(direction_id=13755, sip_id='00001', test_mode=True),
+    dict(direction_id=13755, sip_id='00001', mask='42'),  # a number can match two masks
+    dict(direction_id=1375, sip_id='00001'),  # a destination whose prefix (442) starts London's (4420)
+])
+def test_two_numberless_entries_that_could_adopt_the_same_numbers_refuse_the_later(second):
+    wider = dict(id='1375', countryCode='44', areaCode='2', name='London wide', connect_fee=0, monthly_fee=2,
+                 currency='USD', restrictions=dict(upload=[], specify=[]))
+    account = Account([LIST_ITEM], london_answers('442030000041', **{'direct_numbers/country': dict(info=GB + [wider])}))
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
+               Entry(params(country='GB', **second), 'numbers[1]')]
+    choice, refused = account.choose(entries, fail_fast=False)
+    assert choice.numbers == {0: '442037691880'} and choice.orders == {} and list(refused) == [1]
+    assert str(refused[1]).startswith('numbers[1].number: numbers[0] also asks for a number of destination %s routed '
+                                      'to 00001 without naming it' % second['direction_id'])
+    assert str(refused[1]).endswith('give each entry its number, or route them to different targets')
+
+
+def test_numberless_entries_of_other_targets_or_destinations_are_fine():
+    account = Account([LIST_ITEM, owned_item('441610000001', '00001')], london_answers('442030000041'))
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
+               Entry(params(direction_id=13756, country='GB', sip_id='00001'), 'numbers[1]'),
+               Entry(params(direction_id=13755, country='GB', sip_id='00002'), 'numbers[2]')]
+    choice, refused = account.choose(entries)
+    assert refused == {} and choice.numbers == {0: '442037691880', 1: '441610000001', 2: '442030000041'}
+    assert list(choice.orders) == [2]
+
+
+# Shrunk failures of the planner's properties (branch chaos), pinned --------------------------------------------
+def applied(plan, owned):
+    """The owned numbers after the plan's orders and routing writes, as the API would leave them."""
+    owned = copy.deepcopy(owned)
+    for order in plan.orders:
+        owned[order.number] = record(number=order.number, sip=None, caller_name=None)
+    for write in [w for p in plan.entries for w in p.writes]:
+        assert write.endpoint == 'direct_numbers/set_sip_id', 'this model only routes'
+        owned[write.params['number']].update(sip=write.params['sip_id'])
+        if write.params.get('test_mode') is not None:
+            owned[write.params['number']]['test_mode'] = write.params['test_mode'] == 'on'
+    return owned
+
+
+def all_requests(plan):
+    return [(o.write.http_method, o.write.endpoint, o.write.params) for o in plan.orders] + \
+        requests_of([w for p in plan.entries for w in p.writes])
+
+
+def pinned_account(owned):
+    return Account([owned_item(n, None, autorenew='false') for n in owned], london_answers(
+        '442030000041', '442030000042', **{'direct_numbers/available/13756': available(13756, '4416100000000',
+                                                                                       '4416100000001')}))
+
+
+def test_pinned_two_numberless_entries_for_one_target_converge():
+    account = pinned_account(['442000000001', '4416100000000'])
+    entries = [Entry(params(direction_id=13755, sip_id='00001'), 'numbers[0]'),
+               Entry(params(direction_id=13755, sip_id='00001', test_mode=True), 'numbers[1]')]
+    plan = plan_run(entries, account.owned, account.catalogue, fail_on_refusal=False)
+    assert list(plan.refused) == [1] and plan.orders == []
+    assert [(p.number, p.decision) for p in plan.entries] == [('442000000001', 'adopted')]
+    again = plan_run(entries, applied(plan, account.owned), account.catalogue, fail_on_refusal=False)
+    assert all_requests(again) == [] and list(again.refused) == [1]
+
+
+def test_pinned_a_numberless_entry_never_orders_a_number_another_entry_names():
+    account = pinned_account([])
+    entries = [Entry(params(number='+4416100000000'), 'numbers[0]'),
+               Entry(params(direction_id=13756, sip_id='00001'), 'numbers[1]')]
+    plan = plan_run(entries, account.owned, account.catalogue, fail_on_refusal=False)
+    assert [order.number for order in plan.orders] == ['4416100000001']
+    again = plan_run(entries, applied(plan, account.owned), account.catalogue, fail_on_refusal=False)
+    assert all_requests(again) == []
 
 
 def test_does_not_adopt_another_destination_or_target():
