@@ -22,6 +22,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._api import (
     Write,
     autoprolongation_write,
     caller_name_write,
+    channels_write,
     order_write,
     prolong_write,
     route_write,
@@ -47,6 +48,7 @@ SETTINGS_OPTIONS = dict(
     caller_name=dict(type='str'),
     autoprolongation=dict(type='bool'),
     paid_until=dict(type='str'),
+    channels=dict(type='int'),
 )
 
 ORDER_OPTIONS = dict(
@@ -64,7 +66,7 @@ ORDER_OPTIONS = dict(
 PERIOD_MONTHS = dict(month=1, **{'3month': 3})
 
 # The keys a diff shows: what the modules manage.
-MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation', 'stop_date')
+MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation', 'stop_date', 'channels')
 
 
 def managed(record):
@@ -138,6 +140,9 @@ class Entry(object):
             check_caller_name(self.caller_name, 'caller_name')
         self.autoprolongation = params.get('autoprolongation')
         self.paid_until = check_date(params['paid_until'], 'paid_until') if params.get('paid_until') else None
+        self.channels = params.get('channels')
+        if self.channels is not None and self.channels < 1:
+            raise Invalid('channels', 'must be 1 or more incoming channels, not %d' % self.channels)
         self.order = dict((key, params.get(key)) for key in ORDER_OPTIONS)
         if self.order['country']:
             self.order['country'] = check_country(self.order['country'], 'country')
@@ -152,10 +157,11 @@ class Entry(object):
                           'routed to that target is adopted instead of buying another')
         if state == 'absent' and (self.settings_given() or self.paid_until):
             raise Invalid('state', 'absent lets the number lapse; it takes no settings (sip_id, test_mode, '
-                          'caller_name, autoprolongation, paid_until)')
+                          'caller_name, autoprolongation, paid_until, channels)')
 
     def settings_given(self):
-        return any(value is not None for value in (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation))
+        return any(value is not None for value in (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation,
+                                                    self.channels))
 
     def adoptable(self, record, destination):
         """An owned number in the entry's destination, routed to the entry's target or to nothing at all.
@@ -251,6 +257,10 @@ def settings_writes(record, entry):
         writes.append(autoprolongation_write(record, on_off(entry.autoprolongation), 'turn auto-renewal %s for %s'
                                              % (on_off(entry.autoprolongation), number)))
         after['autoprolongation'] = entry.autoprolongation
+    if entry.channels is not None and entry.channels != record['channels']:
+        writes.append(channels_write(record, entry.channels, 'set the incoming channels of %s to %d (from %s)'
+                                     % (number, entry.channels, record['channels'])))
+        after['channels'] = entry.channels
     if entry.paid_until is not None:
         stop = datetime.datetime.strptime(record['stop_date'], API_DATETIME)
         try:
@@ -462,8 +472,8 @@ class Plan:
 
     @property
     def paid_writes(self):
-        """Orders and prolongations: every write with a cost, a cost of 0 included."""
-        return [o.write for o in self.orders] + [w for p in self.entries for w in p.writes if w.cost is not None]
+        """Orders, prolongations and channels: every write with a cost (0 included) or an unpublished price."""
+        return [o.write for o in self.orders] + [w for p in self.entries for w in p.writes if w.paid]
 
 
 def plan_run(entries, owned, catalogue, fail_on_refusal=True, refused=None, user_id=None, unavailable=()):
@@ -477,7 +487,7 @@ def plan_run(entries, owned, catalogue, fail_on_refusal=True, refused=None, user
 
 def check_money(plan, catalogue, user_id=None):
     """Refuse the whole run before any write when it would pay for a sub-account or more than the balance."""
-    money = plan.paid_writes
+    money = [w for w in plan.paid_writes if not w.price_unknown]  # a channels write has no price to check
     if not money:
         return
     if user_id is not None:

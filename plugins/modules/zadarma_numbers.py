@@ -67,6 +67,11 @@ options:
       paid_until:
         description: Prolong by the fewest whole months that bring C(stop_date) to or past this date (V(YYYY-MM-DD)).
         type: str
+      channels:
+        description:
+          - Incoming channels, 1 or more. The API publishes no price for more channels, so the change is
+            handled like a payment (see O(zadarma.telephony.zadarma_number#module:channels)).
+        type: int
       direction_id:
         description: The destination to order in, for a number not owned (or to choose one from).
         type: int
@@ -222,13 +227,16 @@ refused:
             "reason": "4930999999 is not owned by this account, and there is no direction_id to order it",
             "msg": "numbers[3].number: 4930999999 is not owned by this account, and there is no direction_id to order it"}]
 purchases:
-  description: What was bought or paid (in check mode, what would be), with its cost.
+  description:
+    - What was bought or paid (in check mode, what would be), with its cost.
+    - C(action) is C(order), C(prolong) or C(channels). A C(channels) change has a null C(cost) and a C(note)
+      saying that the API publishes no price for it.
   returned: always
   type: list
   elements: dict
   sample: [{"action": "order", "number": "442030000000", "cost": 2.0, "currency": "USD"}]
 cost:
-  description: The total of RV(purchases).
+  description: The total of RV(purchases) whose cost is known.
   returned: always
   type: float
   sample: 2.0

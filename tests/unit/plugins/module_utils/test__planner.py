@@ -134,7 +134,7 @@ def test_entry_accepts_limits():
 
 @pytest.mark.parametrize('setting', [
     dict(sip_id='00001'), dict(test_mode=False), dict(caller_name=''), dict(autoprolongation=True),
-    dict(paid_until='2026-05-01'),
+    dict(paid_until='2026-05-01'), dict(channels=1),
 ])
 @pytest.mark.parametrize('label, prefix', [('number', 'state: '), ('numbers[3]', 'numbers[3].state: ')])
 def test_entry_absent_takes_no_settings(setting, label, prefix):
@@ -314,6 +314,31 @@ def test_plan_paid_until_too_far_names_the_entry_in_bulk():
     assert str(caught.value).startswith('numbers[3].paid_until: ')
 
 
+@pytest.mark.parametrize('channels', [0, -1])
+def test_entry_refuses_channels_below_one(channels):
+    with pytest.raises(Refusal, match='^numbers\\[2\\].channels: must be 1 or more incoming channels, not %d$' % channels):
+        entry('numbers[2]', channels=channels)
+
+
+def test_plan_channels_only_where_different():
+    assert settings_writes(record(channels=2), entry(channels=2)).writes == []
+    assert settings_writes(record(channels=2), entry()).writes == []
+    change = settings_writes(record(channels=2), entry(channels=4))
+    assert requests_of(change.writes) == [('PUT', 'direct_numbers/incoming_channels',
+                                           dict(number='442037691880', channels=4))]
+    assert change.after['channels'] == 4 and change.writes[0].paid and change.writes[0].cost is None
+    assert change.writes[0].summary == 'set the incoming channels of 442037691880 to 4 (from 2)'
+
+
+def test_plan_channels_is_paid_but_needs_no_balance():
+    account = Account([LIST_ITEM], london_answers())
+    plan = plan_run([entry(channels=3)], account.owned, account.catalogue)
+    assert [w.endpoint for w in plan.paid_writes] == ['direct_numbers/incoming_channels']
+    check_money(plan, account.catalogue)
+    check_money(plan, account.catalogue, user_id=7)  # not an order nor a prolongation of a sub-account's number
+    assert [endpoint for endpoint, dummy in account.reads] == ['direct_numbers']
+
+
 def test_plan_absent_turns_autoprolongation_off_once():
     writes, after = writes_and_after(record(), entry(state='absent'))
     assert requests_of(writes) == [('PUT', 'direct_numbers/autoprolongation',
@@ -409,7 +434,7 @@ def test_normalise_available():
 
 def test_managed_keys():
     assert nums.managed(record()) == dict(status='on', sip='00001', test_mode=False, caller_name='Reception',
-                                          autoprolongation=True, stop_date='2026-03-10 10:00:00')
+                                          autoprolongation=True, stop_date='2026-03-10 10:00:00', channels=2)
     assert nums.managed(None) == {}
 
 
