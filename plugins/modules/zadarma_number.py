@@ -64,8 +64,8 @@ options:
   channels:
     description:
       - The number of incoming channels (calls at once), 1 or more, compared with the number's C(channels).
-      - More channels may cost money and the API publishes no price, so the change is handled like a payment
-        it listed in RV(purchases) with a null cost, shown in check mode, and never sent twice after an
+      - More channels may cost money and the API publishes no price, so the change is handled like a payment:
+        it is listed in RV(purchases) with a null cost, shown in check mode, and never sent twice after an
         ambiguous failure (a re-run reads the channels first).
     type: int
   direction_id:
@@ -152,6 +152,11 @@ EXAMPLES = r'''
     number: "442030000042"
     paid_until: "{{ '%Y-%m-%d' | strftime(now().timestamp() + 80 * 86400) }}"
     autoprolongation: true
+
+- name: Take up to four calls at once (the API publishes no price for it; see purchases)
+  zadarma.telephony.zadarma_number:
+    number: "+44 20 3769 1880"
+    channels: 4
 
 - name: Let a number lapse at the end of its paid period
   zadarma.telephony.zadarma_number:
