@@ -160,8 +160,8 @@ class Entry(object):
                           'caller_name, autoprolongation, paid_until, channels)')
 
     def settings_given(self):
-        return any(value is not None for value in (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation,
-                                                    self.channels))
+        settings = (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation, self.channels)
+        return any(value is not None for value in settings)
 
     def adoptable(self, record, destination):
         """An owned number in the entry's destination, routed to the entry's target or to nothing at all.

@@ -64,8 +64,8 @@ options:
   channels:
     description:
       - The number of incoming channels (calls at once), 1 or more, compared with the number's C(channels).
-      - More channels may cost money and the API publishes no price, so the change is handled like a payment:
-        it is listed in RV(purchases) with a null cost, shown in check mode, and never sent twice after an
+      - More channels may cost money and the API publishes no price, so the change is handled like a payment.
+        It is listed in RV(purchases) with a null cost, shown in check mode, and never sent twice after an
         ambiguous failure (a re-run reads the channels first).
     type: int
   direction_id:

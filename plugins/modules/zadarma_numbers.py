@@ -22,7 +22,7 @@ description:
     re-run after a crash or an ambiguous order adopts the number bought (still unrouted) instead of buying another.
   - Such an entry never adopts or orders a number that another entry names. Two such entries with the same
     O(numbers[].sip_id) whose destinations overlap (the same one, or one whose prefix starts the other's) could
-    swap their numbers from run to run, whatever their masks, so the later one is refused: give each entry its
+    swap their numbers from run to run, whatever their masks, so the later one is refused; give each entry its
     number, or route them to different targets.
   - Nothing is written unless every entry passed its checks. After a failure during the writes, the result
     lists the writes already done, and a re-run picks up from the real state.
