@@ -31,7 +31,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv stage ansible-test-cache sanity units integration awx simulator-tests lint build \
         build-check galaxy docs docs-lint docs-check chromium matrix test test-fast demo simulator bench \
-        clean distclean eda-tests
+        clean distclean eda-tests chaos
 
 help:
 	@echo "make demo             run the demo against the local Zadarma API simulator"
@@ -55,6 +55,7 @@ help:
 	@echo "make docs-check       antsibull-docs lint, the site, and tests/docs (headless Chromium)"
 	@echo "make simulator        run the simulator in the foreground on 127.0.0.1:$(SIM_PORT)"
 	@echo "make bench            run benchmarks/run.py"
+	@echo "make chaos            the chaos soak: random faults, money checked (CHAOS_SEED=N replays, CHAOS_SECONDS=S)"
 	@echo "make clean            remove build output (distclean also removes .venv and .venvs)"
 	@echo "Any target takes VENV=.venvs/<line> to run on another line of tests/matrix.txt."
 
@@ -151,7 +152,7 @@ matrix:
 	$(PYTHON) scripts/matrix.py $(MATRIX_ARGS)
 
 # Every step runs even when an earlier one fails, so one run shows everything; the end is a table.
-TEST_STEPS := lint build galaxy docs-check simulator-tests eda-tests matrix
+TEST_STEPS := lint build galaxy docs-check simulator-tests eda-tests chaos matrix
 
 test:
 	@start=$$(date +%s); summary=""; failed=0; \
@@ -174,6 +175,10 @@ test-fast:
 	$(MAKE) integration
 	$(MAKE) build
 	@echo "make test-fast: all checks passed"
+
+# Seeded random faults over many route/order/prolong runs (about 3 minutes); prints the seed to replay.
+chaos: $(VENV_READY) stage
+	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) tests/chaos/soak.py
 
 demo: $(VENV_READY) stage
 	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) scripts/demo.py

@@ -18,9 +18,9 @@ import sys
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
 
-from simulator_process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from zadarma_sim.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 STAGE = os.path.join(os.environ.get("ZADARMA_COLLECTIONS_PATH") or os.path.join(ROOT, "build", "collections"),
                      "ansible_collections", "zadarma", "telephony")
@@ -67,7 +67,7 @@ def run_step(playbook, simulator, show):
 
 
 def control(simulator, path):
-    with urllib.request.urlopen(simulator.url + path, timeout=30) as response:
+    with urllib.request.build_opener().open(simulator.url + path, timeout=30) as response:
         return json.loads(response.read().decode())
 
 

@@ -29,7 +29,7 @@ def run(*command, cwd=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--dest", default=os.path.join(ROOT, "build", "docs"))
     dest = os.path.abspath(parser.parse_args().dest)
     shutil.rmtree(dest, ignore_errors=True)

@@ -65,7 +65,7 @@ def read_matrix():
 
 def runs(python):
     try:
-        return subprocess.run([python, "-c", "import venv, ensurepip"], capture_output=True, timeout=60).returncode == 0
+        return subprocess.run([python, "-c", "import venv, ensurepip"], capture_output=True, timeout=60, check=False).returncode == 0
     except OSError:
         return False
 
@@ -79,10 +79,10 @@ def find_python(version):
         return os.path.realpath(on_path), None
     pyenv = shutil.which("pyenv")
     if pyenv:
-        listed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True).stdout.split()
+        listed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True, check=False).stdout.split()
         candidates = [v for v in listed if v.startswith(version + ".") and v[len(version) + 1:].isdigit()]
         for candidate in sorted(candidates, key=lambda v: int(v.rsplit(".", 1)[1]), reverse=True):
-            prefix = subprocess.run([pyenv, "prefix", candidate], capture_output=True, text=True).stdout.strip()
+            prefix = subprocess.run([pyenv, "prefix", candidate], capture_output=True, text=True, check=False).stdout.strip()
             path = os.path.join(prefix, "bin", name)
             if prefix and runs(path):
                 return path, None
@@ -115,14 +115,14 @@ def build_venv(line):
                 [line.interpreter, "-m", "venv", line.venv],
                 [python, "-m", "pip", "install", "--quiet", "ansible-core==%s" % line.core, "-r", TEST_REQUIREMENTS],
             ):
-                done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+                done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
                 log.append(done.stdout + done.stderr)
                 if done.returncode:
                     raise RuntimeError("%s exited %d" % (" ".join(command), done.returncode))
             with open(stamp, "w", encoding="utf-8") as handle:
                 handle.write(fingerprint)
         done = subprocess.run([python, os.path.join(ROOT, "scripts", "ansible_test_cache.py")],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
         log.append(done.stdout + done.stderr)
         if done.returncode:
             raise RuntimeError("scripts/ansible_test_cache.py exited %d" % done.returncode)
@@ -143,7 +143,7 @@ def run_leg(line, leg, make):
     started = time.monotonic()
     with open(log_path, "w", encoding="utf-8") as log:
         returncode = subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL).returncode
+                                    stdin=subprocess.DEVNULL, check=False).returncode
     seconds = time.monotonic() - started
     status = "passed" if returncode == 0 else "FAILED"
     with open(log_path, encoding="utf-8", errors="replace") as log:
@@ -165,7 +165,7 @@ def run_line(line, make):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MATRIX_JOBS", "2")),
                         help="lines whose legs run at once (default: $MATRIX_JOBS or 2)")
     parser.add_argument("--only", nargs="*", default=None, help="run only these lines (e.g. 2.15 2.21)")

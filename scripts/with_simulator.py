@@ -15,9 +15,9 @@ import signal
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "simulator"))
 
-from simulator_process import SimulatorError, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from zadarma_sim.process import SimulatorError, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main(argv):

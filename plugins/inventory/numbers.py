@@ -77,10 +77,9 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# numbers.zadarma.yml -- credentials from ZADARMA_API_KEY and ZADARMA_API_SECRET
-plugin: zadarma.telephony.numbers
+# numbers.zadarma.yml -- credentials from ZADARMA_API_KEY and ZADARMA_API_SECRET, nothing else:
+#   plugin: zadarma.telephony.numbers
 
----
 # numbers.zadarma.yml -- a 30-day warning window, cached for an hour, grouped by country
 plugin: zadarma.telephony.numbers
 expiring_days: 30

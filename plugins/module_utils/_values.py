@@ -28,6 +28,7 @@ COUNTRY_CODES = frozenset((
     'TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
 ).split())
 
+
 class Invalid(ValueError):
     """A value refused by a validator: the bare option name and the reason, ``option: reason`` as text."""
 

@@ -206,6 +206,8 @@ EXAMPLES = r'''
     group_id: "{{ anna.group.id }}"
     region: Berlin
     date_of_birth: '1985-04-12'  # write-only: sent with the update so that it is kept
+  # In check mode a new group is not created: there is nothing to update yet.
+  when: not (ansible_check_mode and anna is changed)
 
 - name: Check whether the main group satisfies a destination
   zadarma.telephony.zadarma_document_group:

@@ -24,7 +24,7 @@ options:
     description:
       - The number in international format. C(+), spaces, dots, dashes and brackets are ignored wherever they
         stand, and a leading international prefix C(00) is dropped (C(0049 30 5550004) is C(49305550004)).
-      - A national number (a leading C(0), such as C(030 5550004)) is refused before any request: give the
+      - A national number (a leading C(0), such as C(030 5550004)) is refused before any request; give the
         country code.
     type: str
     required: true
@@ -150,8 +150,14 @@ EXAMPLES = r'''
 - name: Keep it paid until the end of next quarter, renewing automatically
   zadarma.telephony.zadarma_number:
     number: "442030000042"
-    paid_until: "{{ '%Y-%m-%d' | strftime(now().timestamp() + 80 * 86400) }}"
+    paid_until: >-
+      {{ '%d-%02d-%02d' % (now().year + (now().month > 9) | int, next_quarter_end | int,
+                           31 if next_quarter_end | int in [3, 12] else 30) }}
     autoprolongation: true
+  vars:
+    next_quarter_end: "{{ ((now().month - 1) // 3 + 1) % 4 * 3 + 3 }}"
+  # In check mode the order above only pretends: there is no number to prolong yet.
+  when: not (ansible_check_mode and london is changed)
 
 - name: Take up to four calls at once (the API publishes no price for it; see purchases)
   zadarma.telephony.zadarma_number:

@@ -43,8 +43,8 @@ options:
       number:
         description:
           - The number in international format. Required unless O(numbers[].direction_id) is given.
-          - Read like O(zadarma.telephony.zadarma_number#module:number)'s: C(+), spaces, dots, dashes and
-            brackets ignored, a leading C(00) dropped, a national number (leading C(0)) refused.
+          - Read like O(zadarma.telephony.zadarma_number#module:number)'s (C(+), spaces, dots, dashes and
+            brackets ignored, a leading C(00) dropped, a national number with a leading C(0) refused).
         type: str
       state:
         description:

@@ -22,9 +22,9 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 COLLECTIONS_PATH = os.environ.get("ZADARMA_COLLECTIONS_PATH") or os.path.join(REPO_ROOT, "build", "collections")
 STAGED = os.path.join(COLLECTIONS_PATH, "ansible_collections", "zadarma", "telephony")
 VENV_BIN = os.path.dirname(sys.executable)
-sys.path.insert(0, os.path.join(REPO_ROOT, "scripts"))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "simulator"))
 sys.path.insert(0, COLLECTIONS_PATH)
-from simulator_process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from zadarma_sim.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 BERLIN_DIRECTION, BERLIN_NUMBER = 3766, "49301000000"  # seed: the first available Berlin number
 NEW_YORK = "12125550199"                              # seed: unrouted, 5 days left
@@ -44,7 +44,7 @@ def control(simulator, method, path, body=None):
     import urllib.request
     request = urllib.request.Request(simulator.url + path, method=method, data=None if body is None else
                                      json.dumps(body).encode(), headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.build_opener().open(request, timeout=30) as response:
         return json.loads(response.read().decode() or "null")
 
 

@@ -8,8 +8,6 @@ ZADARMA_COLLECTIONS_PATH).
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -28,8 +26,9 @@ STAGED_COLLECTION = os.path.join(COLLECTIONS_PATH, "ansible_collections", "zadar
 VENV_BIN = os.path.dirname(sys.executable)
 PLAYBOOK_TIMEOUT = int(os.environ.get("ZADARMA_PLAYBOOK_TIMEOUT", "900"))
 
-sys.path.insert(0, os.path.join(REPO_ROOT, "scripts"))
-from simulator_process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "simulator"))
+from zadarma_sim.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from zadarma_sim.signing import signature as zadarma_signature  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def pytest_configure(config):
@@ -70,7 +69,7 @@ class Simulator:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.build_opener().open(request, timeout=30) as response:
             text = response.read().decode("utf-8")
         return json.loads(text) if text.strip() else None
 
@@ -129,28 +128,6 @@ def simulator(request):
 
 _SIGNATURE_SHAPE = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{54}==")
 _outputs_of_this_test: list = []  # [output, simulator, checked]
-
-
-def _rfc1738(text):
-    literal = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
-    out = []
-    for byte in str(text).encode("utf-8"):
-        if byte in literal:
-            out.append(chr(byte))
-        elif byte == 0x20:
-            out.append("+")
-        else:
-            out.append("%%%02X" % byte)
-    return "".join(out)
-
-
-def zadarma_signature(path, params, secret):
-    """The 56-character Zadarma signature (base64 of the hex HMAC-SHA1) of a request."""
-    items = sorted((str(k), str(v)) for k, v in (params or {}).items() if v is not None)
-    query = "&".join("%s=%s" % (_rfc1738(k), _rfc1738(v)) for k, v in items)
-    to_sign = path + query + hashlib.md5(query.encode("utf-8")).hexdigest()
-    digest = hmac.new(secret.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha1).hexdigest()
-    return base64.b64encode(digest.encode("ascii")).decode("ascii")
 
 
 def _looks_like_signature(token):
@@ -225,13 +202,35 @@ def _inventory_file(directory, inventory):
     return path
 
 
-def run_playbook(playbook_path, simulator, inventory=None, extra_vars=None, check=False, diff=False,
-                 verbosity=4, forks=None, env=None, limit=None, timeout=PLAYBOOK_TIMEOUT):
-    """Run ansible-playbook from the venv against the staged collection and the simulator.
+class PlaybookRun:
+    """One ansible-playbook process started by start_playbook(); wait() returns (rc, output)."""
 
-    Returns (rc, output) with stdout and stderr combined. The output is also checked for secrets
-    after the test (see _no_secrets_in_playbook_output).
-    """
+    def __init__(self, process, simulator, timeout):
+        self.process = process
+        self.simulator = simulator
+        self.timeout = timeout
+        self.pid = process.pid
+
+    def wait(self):
+        """Wait for the end (killing it after the timeout); the output is checked for secrets after the test."""
+        try:
+            output = self.process.communicate(timeout=self.timeout)[0]
+            rc = self.process.returncode
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            output = self.process.communicate()[0] + b"\n[timed out after %d s]" % self.timeout
+            rc = -1
+        output = output.decode("utf-8", errors="replace")
+        record = [output, self.simulator, False]
+        _outputs_of_this_test.append(record)
+        if isinstance(getattr(self.simulator, "outputs", None), list):
+            self.simulator.outputs.append(record)
+        return rc, output
+
+
+def start_playbook(playbook_path, simulator, inventory=None, extra_vars=None, check=False, diff=False,
+                   verbosity=4, forks=None, env=None, limit=None, timeout=PLAYBOOK_TIMEOUT):
+    """Start ansible-playbook from the venv against the staged collection and the simulator; see run_playbook()."""
     if not os.path.isdir(STAGED_COLLECTION):
         pytest.fail("the staged collection is missing (%s): run `make stage` first" % STAGED_COLLECTION)
     workdir = tempfile.mkdtemp(prefix="zadarma-playbook-")
@@ -272,20 +271,21 @@ def run_playbook(playbook_path, simulator, inventory=None, extra_vars=None, chec
     })
     run_env.update(simulator.env)
     run_env.update(env or {})
+    # A session of its own: a test can kill the controller with its forks and modules (os.killpg).
+    process = subprocess.Popen(  # pylint: disable=consider-using-with
+        command, cwd=workdir, env=run_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, start_new_session=True)
+    return PlaybookRun(process, simulator, timeout)
 
-    try:
-        completed = subprocess.run(command, cwd=workdir, env=run_env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
-                                   check=False)
-        rc, output = completed.returncode, completed.stdout.decode("utf-8", errors="replace")
-    except subprocess.TimeoutExpired as exc:
-        rc = -1
-        output = (exc.stdout or b"").decode("utf-8", errors="replace") + "\n[timed out after %d s]" % timeout
-    record = [output, simulator, False]
-    _outputs_of_this_test.append(record)
-    if isinstance(getattr(simulator, "outputs", None), list):
-        simulator.outputs.append(record)
-    return rc, output
+
+def run_playbook(playbook_path, simulator, **options):
+    """Run ansible-playbook from the venv against the staged collection and the simulator.
+
+    Options: inventory, extra_vars, check, diff, verbosity (default 4), forks, env, limit, timeout.
+    Returns (rc, output) with stdout and stderr combined. The output is also checked for secrets
+    after the test (see _no_secrets_in_playbook_output).
+    """
+    return start_playbook(playbook_path, simulator, **options).wait()
 
 
 def output_tail(output, lines=150):

@@ -173,7 +173,7 @@ ORDERING_HOSTS = {
     "o_period": (dict(number_order_period="week"), "number_order_period must be one of"),
     "o_file": (dict(number_order_documents=[dict(path="missing.pdf", document_type="passport")]),
                "document file(s) not found"),
-    "o_no_target": (dict(number_order_sip_id=None), "set number_order_sip_id"),
+    "o_no_target": (dict(number_order_sip_id=None), "number_order_sip_id: not set, nor number_order_number"),
     "o_caller": (dict(number_order_caller_name="x" * 31), "number_order_caller_name: "),
     "o_guard": (dict(number_order_max_monthly_fee=1), "number_order_max_monthly_fee: the monthly fee of London is 2.00"),
 }
@@ -195,9 +195,13 @@ def test_bad_role_input_fails_only_that_host_naming_the_variable(role, simulator
     rc, output = run_playbook(path, simulator, inventory={"all": {"hosts": hosts}}, verbosity=1)
 
     assert rc != 0
+    lines = output.splitlines()
     for host, text in expected.items():
-        lines = [line for line in output.splitlines() if line.startswith("fatal: [%s]" % host)]
-        assert lines and text in lines[0], "%s: expected %r in %s" % (host, text, lines or output_tail(output, 60))
+        starts = [index for index, line in enumerate(lines) if line.startswith("fatal: [%s]" % host)]
+        # The failure as shown: one line, or (a role's report) a block from "... => {" to its closing "}".
+        end = starts and (lines.index("}", starts[0]) if lines[starts[0]].endswith("{") else starts[0])
+        shown = "\n".join(lines[starts[0]:end + 1]) if starts else ""
+        assert text in shown, "%s: expected %r in %s" % (host, text, shown or output_tail(output, 60))
     assert simulator.writes() == []
 
 

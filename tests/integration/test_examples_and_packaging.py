@@ -1,4 +1,4 @@
-"""Every module's EXAMPLES run unchanged against the simulator; the execution environment definition builds."""
+"""Every module's EXAMPLES run unchanged against the simulator, in check mode and for real; the execution environment definition builds."""
 
 from __future__ import annotations
 
@@ -34,11 +34,15 @@ def test_examples_run_unchanged_against_the_simulator(module, simulator, tmp_pat
     make_files = ("open('passport.pdf', 'wb').write(b'%PDF-1.4\\n% example\\n'); "
                   "open('company_letter.png', 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n example')")
     prepare = [{"name": "Make the files the examples upload", "ansible.builtin.command": {
-        "argv": ["{{ ansible_playbook_python }}", "-c", make_files]}, "changed_when": False}]
+        "argv": ["{{ ansible_playbook_python }}", "-c", make_files]}, "changed_when": False, "check_mode": False}]
     playbook = tmp_path / "examples.yml"
     playbook.write_text(yaml.safe_dump([{"name": "EXAMPLES of %s" % module, "hosts": "localhost",
                                          "gather_facts": False, "tasks": prepare + tasks}]))
 
+    # As the guide advises: check mode first (it writes nothing), then for real, then a re-run that changes nothing.
+    rc, output = run_playbook(playbook, simulator, verbosity=1, check=True)
+    assert rc == 0, output_tail(output)
+    assert not simulator.writes(), "EXAMPLES of %s write in check mode" % module
     rc, output = run_playbook(playbook, simulator, verbosity=1)
     assert rc == 0, output_tail(output)
     writes = len(simulator.writes())

@@ -22,7 +22,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 def files_of_the_page():
     with open(os.path.join(REPO_ROOT, "docs", "awx.md"), encoding="utf-8") as handle:
         blocks = re.findall(r"```yaml\n# (\S+)\n(.*?)```", handle.read(), re.DOTALL)
-    return {name: text for name, text in blocks}
+    return dict(blocks)
 
 
 def test_the_documented_ee_builds_a_context_with_the_collection(tmp_path):
@@ -38,7 +38,7 @@ def test_the_documented_ee_builds_a_context_with_the_collection(tmp_path):
     assert "ansible-runner:latest" not in definition["images"]["base_image"]["name"]
 
     builder = os.path.join(os.path.dirname(sys.executable), "ansible-builder")
-    done = subprocess.run([builder, "create", "-v", "3"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([builder, "create", "-v", "3"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ansible-runner:latest" not in done.stdout + done.stderr
     context = tmp_path / "context"

@@ -164,6 +164,53 @@ def test_bad_fault_is_refused(api):
     assert response.status_code == 400
 
 
+def test_random_faults_follow_the_seed(api):
+    def outcomes(seed):
+        api.ctl('POST', '/_sim/reset')
+        api.ctl('POST', '/_sim/faults', {'path': '*', 'kind': 'random', 'seed': seed, 'probability': 0.5,
+                                         'kinds': ['status', 'malformed', 'rate_limit']})
+        codes = []
+        for dummy in range(40):
+            response = api.get('/v1/info/balance/')
+            codes.append((response.status_code, response.headers.get('Content-Type')))
+        return codes, api.ctl('GET', '/_sim/faults')['faults'][0]['injected']
+
+    first, injected = outcomes(7)
+    assert outcomes(7) == (first, injected)
+    assert outcomes(8)[0] != first
+    assert sum(injected.values()) == sum(1 for code in first if code != (200, 'application/json'))
+    assert 0 < sum(injected.values()) < 40
+    assert {code for code, dummy in first} <= {200, 429, 500, 502, 503, 504}
+
+
+def test_random_fault_drops_a_committed_order(api):
+    api.ctl('POST', '/_sim/faults', {'path': '/v1/direct_numbers/order/', 'kind': 'random', 'probability': 1,
+                                     'kinds': ['drop_after_commit']})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        api.post('/v1/direct_numbers/order/', {'direction_id': LONDON, 'documents_group_id': 0})
+    assert [entry['kind'] for entry in api.state()['ledger']] == ['order']
+
+
+@pytest.mark.parametrize('spec', [{'probability': 0}, {'probability': 1.5}, {'kinds': ['explode']}, {'kinds': []},
+                                  {'seed': 'x'}])
+def test_bad_random_fault_is_refused(api, spec):
+    response = requests.post(api.base_url + '/_sim/faults', json=dict({'path': '*', 'kind': 'random'}, **spec),
+                             timeout=5)
+    assert response.status_code == 400
+
+
+def test_ledger_records_every_paid_write(api):
+    number = api.ok('POST', '/v1/direct_numbers/order/', {'direction_id': LONDON, 'documents_group_id': 0})['number']
+    api.ok('POST', '/v1/direct_numbers/prolong/', {'number': OWNED, 'months': 2})
+    assert api.post('/v1/direct_numbers/prolong/', {'number': OWNED, 'months': 13}).status_code == 400
+    ledger = api.state()['ledger']
+    assert [(entry['kind'], entry['number'], entry['user_id']) for entry in ledger] == [
+        ('order', number, None), ('prolong', OWNED, None)]
+    assert round(100.0 - sum(entry['amount'] for entry in ledger), 2) == balance(api)
+    api.ctl('POST', '/_sim/reset')
+    assert api.state()['ledger'] == []
+
+
 def test_latency(api):
     api.ctl('POST', '/_sim/config', {'latency_ms': 200})
     started = time.monotonic()

@@ -8,10 +8,14 @@ None of these lock by themselves: the server calls them under its lock.
 
 import fnmatch
 import math
+import random
 
 from .common import ApiError
 
 FAULT_KINDS = ('status', 'delay', 'malformed', 'drop_after_commit', 'rate_limit')
+# A 'random' fault stays until cleared and, with a seeded generator, turns a matching request into one of
+# these faults with the given probability; the same seed and the same request sequence give the same faults.
+RANDOM_STATUSES = (500, 502, 503, 504)
 
 
 def normalise_path(path):
@@ -82,7 +86,8 @@ class RateLimiter:
 
 
 class Faults:
-    """Faults injected by POST /_sim/faults, each for the next ``count`` matching API requests."""
+    """Faults injected by POST /_sim/faults, each for the next ``count`` matching API requests (a 'random'
+    fault for every matching request until cleared, see RANDOM_STATUSES)."""
 
     def __init__(self):
         self.items = []
@@ -94,8 +99,10 @@ class Faults:
         if not isinstance(spec, dict):
             raise ApiError('a fault is a JSON object')
         fault = dict(spec)
-        if fault.get('kind') not in FAULT_KINDS:
-            raise ApiError('kind must be one of: ' + ', '.join(FAULT_KINDS))
+        if fault.get('kind') == 'random':
+            self._random(fault)
+        elif fault.get('kind') not in FAULT_KINDS:
+            raise ApiError('kind must be one of: ' + ', '.join(FAULT_KINDS + ('random',)))
         if not isinstance(fault.get('path'), str) or not fault['path'].startswith(('/', '*')):
             raise ApiError('path is required: an API path such as /v1/direct_numbers/order/, or "*"')
         fault['path'] = fault['path'] if fault['path'] == '*' else normalise_path(fault['path'])
@@ -109,6 +116,24 @@ class Faults:
         self.items.append(fault)
         return fault
 
+    def _random(self, fault):
+        """Check a random fault: seed, probability (0..1], kinds (a subset of FAULT_KINDS); counts in 'injected'."""
+        kinds = fault.setdefault('kinds', list(FAULT_KINDS))
+        if not isinstance(kinds, list) or not kinds or not set(kinds) <= set(FAULT_KINDS):
+            raise ApiError('kinds must be a non-empty list of: ' + ', '.join(FAULT_KINDS))
+        probability = fault.setdefault('probability', 0.1)
+        if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 < probability <= 1:
+            raise ApiError('probability must be a number in (0, 1]')
+        seed = fault.setdefault('seed', 0)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ApiError('seed must be an integer')
+        fault['injected'] = dict.fromkeys(kinds, 0)
+        fault['_rng'] = random.Random(seed)
+
+    def listing(self):
+        """The faults as GET /_sim/faults shows them (without the random generators)."""
+        return [{key: value for key, value in fault.items() if not key.startswith('_')} for fault in self.items]
+
     @staticmethod
     def _number(fault, key, default, kind, minimum):
         value = fault.get(key, default)
@@ -121,12 +146,28 @@ class Faults:
         for fault in self.items:
             if fault.get('http_method') not in (None, http_method):
                 continue
-            if fault['path'] == '*' or fnmatch.fnmatchcase(path, fault['path']):
-                fault['count'] -= 1
-                if fault['count'] <= 0:
-                    self.items.remove(fault)
-                return fault
+            if fault['path'] != '*' and not fnmatch.fnmatchcase(path, fault['path']):
+                continue
+            if fault['kind'] == 'random':
+                drawn = self._draw(fault)
+                if drawn is None:
+                    continue
+                return drawn
+            fault['count'] -= 1
+            if fault['count'] <= 0:
+                self.items.remove(fault)
+            return fault
         return None
+
+    @staticmethod
+    def _draw(fault):
+        """A concrete fault for this request, or None (the generator always draws three numbers)."""
+        rng = fault['_rng']
+        hit, kind, status = rng.random(), rng.choice(fault['kinds']), rng.choice(RANDOM_STATUSES)
+        if hit >= fault['probability']:
+            return None
+        fault['injected'][kind] += 1
+        return {'kind': kind, 'status': status, 'seconds': fault['seconds'], 'message': 'Simulated random fault'}
 
 
 class RequestLog:

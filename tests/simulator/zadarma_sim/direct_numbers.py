@@ -153,7 +153,7 @@ class NumbersApi(Backend):
         autorenew_period = choice(params, 'autorenew_period', ('month', 'year'), 'month')
         receive_sms = choice(params, 'receive_sms', ('0', '1'))
         number = self._pick_number(dest, params.get('number_id'))
-        account.debit(money(dest['connect_fee'] + dest['monthly_fee'] * months))
+        self.charge(account, 'order', number, money(dest['connect_fee'] + dest['monthly_fee'] * months))
         status = self.order_status(account, group, dest)
         record = self.number_record(account, {
             'number': number, 'direction_id': dest['id'], 'status': status, 'autorenew': 'true',
@@ -185,7 +185,7 @@ class NumbersApi(Backend):
         if not 1 <= months <= 12:
             raise ApiError('Wrong parameter: months (1 to 12)')
         amount = money(record['monthly_fee'] * months)
-        account.debit(amount)
+        self.charge(account, 'prolong', record['number'], amount)
         record['stop_date'] = add_months(record['stop_date'], months)
         if record['status'] == 'parking':
             record['status'] = 'on'

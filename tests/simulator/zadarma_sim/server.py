@@ -254,7 +254,7 @@ class Simulator:
         elif request.method == 'POST':
             for spec in payload if isinstance(payload, list) else [payload]:
                 self.faults.add(spec)
-        return {'faults': self.faults.items}
+        return {'faults': self.faults.listing()}
 
     def _ctl_state(self, request, payload):
         if request.method == 'POST':

@@ -136,6 +136,7 @@ class State(NumbersApi, DocumentsApi, SipApi):
             self.currency = self.seed.get('currency', 'USD')
             self.accounts = {}
             self.owned = set()          # every owned number, whatever the account: not available to order
+            self.ledger = []            # every paid write, oldest first: kind, number, amount, user_id
             self.next_group_id = 1
             for spec in copy.deepcopy(self.seed['accounts']):
                 self._load_account(spec)
@@ -157,6 +158,11 @@ class State(NumbersApi, DocumentsApi, SipApi):
     def new_group_id(self):
         self.next_group_id += 1
         return self.next_group_id - 1
+
+    def charge(self, account, kind, number, amount):
+        """Debit a paid write (order, prolong) and record it in the ledger."""
+        account.debit(amount)
+        self.ledger.append({'kind': kind, 'number': number, 'amount': amount, 'user_id': account.user_id})
 
     def account(self, user_id):
         if user_id not in self.accounts:
@@ -212,6 +218,7 @@ class State(NumbersApi, DocumentsApi, SipApi):
             state['available'] = {str(did): sum(1 for item in pool if item['number'] not in self.owned)
                                   for did, pool in self.catalog.available.items()}
             state['next_group_id'] = self.next_group_id
+            state['ledger'] = copy.deepcopy(self.ledger)
             return state
 
     def control_update(self, payload):

@@ -151,7 +151,8 @@ def test_constructed_options(api, tmp_path):
         strict=True,
     ))
     london = host_vars(inventory, '442037691880')
-    assert london['ansible_connection'] == 'ansible.builtin.local' and london['fee_cents'] == 200.0
+    # compose renders native types from ansible-core 2.19 on, and text before it.
+    assert london['ansible_connection'] == 'ansible.builtin.local' and float(london['fee_cents']) == 200.0
     assert members(inventory, 'cheap') == ['442037691880', '4930100000']
     assert members(inventory, 'country_United_States') == ['12125550199']
 

@@ -56,8 +56,8 @@ def test_session_reads_each_get_once_and_forgets_after_a_write():
     api.send(session, write)
     assert session.done == [write]
     api.sip_ids(session)
-    assert client.sent[-2:] == [('PUT', 'direct_numbers/set_caller_name', dict(number='1', type='common',
-                                                                                caller_name='X')), ('GET', 'sip', None)]
+    caller_name_write = ('PUT', 'direct_numbers/set_caller_name', dict(number='1', type='common', caller_name='X'))
+    assert client.sent[-2:] == [caller_name_write, ('GET', 'sip', None)]
 
 
 def test_functions_take_a_plain_client_too():
@@ -80,8 +80,8 @@ def test_validity_has_one_shape():
 
 def test_route_write_sends_test_mode_only_when_given():
     record = dict(number='442037691880', type='common')
-    assert api.route_write(record, '00001', None, 'route').params == dict(number='442037691880', type='common',
-                                                                           sip_id='00001')
+    expected = dict(number='442037691880', type='common', sip_id='00001')
+    assert api.route_write(record, '00001', None, 'route').params == expected
     assert api.route_write(dict(number='1'), '00001', 'on', 'route').params == dict(number='1', sip_id='00001',
                                                                                     test_mode='on')
 

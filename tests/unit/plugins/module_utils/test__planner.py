@@ -260,7 +260,7 @@ def test_plan_every_setting_in_order():
     writes, after = plan(record(), sip_id='00002', caller_name='Support', autoprolongation=False,
                          paid_until='2026-04-01')
     assert [w.endpoint for w in writes] == ['direct_numbers/set_sip_id', 'direct_numbers/set_caller_name',
-                                          'direct_numbers/autoprolongation', 'direct_numbers/prolong']
+                                            'direct_numbers/autoprolongation', 'direct_numbers/prolong']
     assert after == record(sip='00002', caller_name='Support', autoprolongation=False,
                            stop_date='2026-04-10 10:00:00')
 

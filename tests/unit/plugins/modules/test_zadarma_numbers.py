@@ -275,11 +275,11 @@ def test_every_entry_reports_its_key_decision_and_cost(api, check_mode):
         add_list(api, RECEPTION, owned('441610000007', sip='manchester@pbx.example.com'), owned('441610000000'))
         api.put(SET_SIP, json=success())
     spec = dict(direction_id=13756, country='GB', max_monthly_fee=5)
-    result = ok(dict(numbers=[entry('442037691880', key='reception', caller_name='Reception'),
-                              dict(spec, key='manchester', sip_id='manchester@pbx.example.com'),
-                              dict(spec, key='support', sip_id='00002'),
-                              dict(spec, sip_id='00001', max_monthly_fee=1.5)],
-                 fail_on_refusal=False), check_mode=check_mode)
+    numbers = [entry('442037691880', key='reception', caller_name='Reception'),
+               dict(spec, key='manchester', sip_id='manchester@pbx.example.com'),
+               dict(spec, key='support', sip_id='00002'),
+               dict(spec, sip_id='00001', max_monthly_fee=1.5)]
+    result = ok(dict(numbers=numbers, fail_on_refusal=False), check_mode=check_mode)
     assert [(n['key'], n['decision'], n['cost'], n['number']) for n in result['numbers']] == [
         ('reception', 'owned', 0.0, '442037691880'),
         ('manchester', 'adopted', 0.0, '441610000007'),

@@ -1,6 +1,10 @@
-"""Start and stop the Zadarma API simulator (tests/simulator/zadarma_sim) as a subprocess.
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, zadarma.telephony contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start and stop the simulator as a subprocess on a free loopback port.
 
-Shared by scripts/with_simulator.py and tests/integration/conftest.py. Stdlib only.
+Used by the integration tests, the chaos soak, scripts/demo.py, scripts/with_simulator.py and the
+benchmarks (with tests/simulator on sys.path: ``from zadarma_sim.process import SimulatorProcess``). Stdlib only.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import time
 import urllib.error
 import urllib.request
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SIMULATOR_PATH = os.path.join(REPO_ROOT, "tests", "simulator")
+SIMULATOR_PATH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_ROOT = os.path.dirname(os.path.dirname(SIMULATOR_PATH))
 
 # The simulator's defaults (docs/development.md).
 DEFAULT_API_KEY = "sim-key-0123456789"
@@ -108,7 +112,7 @@ class SimulatorProcess:
 
     def _answers(self):
         try:
-            with urllib.request.urlopen(self.url + "/_sim/state", timeout=2) as response:
+            with urllib.request.build_opener().open(self.url + "/_sim/state", timeout=2) as response:
                 json.loads(response.read().decode("utf-8"))
                 return response.status == 200
         except (OSError, ValueError, urllib.error.URLError):
