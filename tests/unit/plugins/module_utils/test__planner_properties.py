@@ -25,7 +25,6 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._planner import 
     SETTINGS_OPTIONS,
     plan_run,
 )
-from ansible_collections.zadarma.telephony.plugins.module_utils._values import number_digits  # noqa: E402
 from ansible_collections.zadarma.telephony.plugins.modules.zadarma_numbers import entries_from  # noqa: E402
 
 SIPS = ('00001', '00002')
