@@ -30,14 +30,20 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
 )
 
 
+NO_PRICE = 'the API publishes no price for this change: it may cost money'
+
+
 class Write(object):
     """One write request: what is sent, what it is for, and what it costs (None = free).
 
     ``still_needed(client)``, for a POST: after a 429, reads the state the POST would change and says whether
-    it must still be sent (see ``send``).
+    it must still be sent (see ``send``). ``price_unknown``: a PUT that may cost money at a price the API does
+    not publish; it is paid (listed with a null cost) and, like a POST, never sent twice after an ambiguous
+    failure.
     """
 
-    def __init__(self, http_method, endpoint, params, summary, cost=None, currency=None, file=None, still_needed=None):
+    def __init__(self, http_method, endpoint, params, summary, cost=None, currency=None, file=None, still_needed=None,
+                 price_unknown=False):
         self.http_method = http_method
         self.endpoint = endpoint
         self.params = params
@@ -46,11 +52,18 @@ class Write(object):
         self.currency = currency
         self.file = file  # (filename, bytes, content type) for a multipart upload
         self.still_needed = still_needed
+        self.price_unknown = price_unknown
+
+    @property
+    def paid(self):
+        return self.cost is not None or self.price_unknown
 
     def describe(self):
         item = dict(request='%s %s' % (self.http_method, self.endpoint), summary=self.summary)
-        if self.cost is not None:
+        if self.paid:
             item.update(cost=self.cost, currency=self.currency)
+        if self.price_unknown:
+            item.update(note=NO_PRICE)
         return item
 
 
@@ -62,11 +75,12 @@ class Session(object):
         self.done = []  # the writes sent, in order
         self._cache = {}
 
-    def request(self, http_method, endpoint, params=None, file=None, before_resend=None):
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None, **options):
         if http_method != 'GET':
             self._cache.clear()
             try:
-                return self.client.request(http_method, endpoint, params, file=file, before_resend=before_resend)
+                return self.client.request(http_method, endpoint, params, file=file, before_resend=before_resend,
+                                           **options)
             finally:
                 self._cache.clear()  # what before_resend read is the state before this write
         key = (endpoint, tuple(sorted((params or {}).items())))
@@ -85,8 +99,9 @@ def send(client, write):
     finds, from a fresh read, that the state it would change is still as planned.
     """
     before_resend = (lambda: write.still_needed(client)) if write.still_needed else None
+    options = dict(idempotent=False) if write.price_unknown else {}
     response = client.request(write.http_method, write.endpoint, write.params, file=write.file,
-                              before_resend=before_resend)
+                              before_resend=before_resend, **options)
     if isinstance(client, Session):
         client.done.append(write)
     return response
@@ -198,6 +213,18 @@ def caller_name_write(record, caller_name, summary):
 def autoprolongation_write(record, value, summary):
     """PUT /v1/direct_numbers/autoprolongation/ (value on/off)."""
     return Write('PUT', 'direct_numbers/autoprolongation', dict(_per_number(record), value=value), summary)
+
+
+def channels_write(record, channels, summary):
+    """PUT /v1/direct_numbers/incoming_channels/: may cost money, price unknown. Still needed while the number's
+    channels have not changed."""
+    number, before = record['number'], record['channels']
+
+    def still_needed(client):
+        return (owned_numbers(client).get(number) or {}).get('channels') == before
+
+    return Write('PUT', 'direct_numbers/incoming_channels', dict(number=number, channels=channels), summary,
+                 currency=record['currency'], still_needed=still_needed, price_unknown=True)
 
 
 def prolong_write(record, months, summary, cost):

@@ -274,12 +274,13 @@ class ZadarmaClient(object):
                             before_resend=before_resend)
 
     # Transport -----------------------------------------------------------------------------------
-    def request(self, http_method, method, params=None, file=None, before_resend=None):
+    def request(self, http_method, method, params=None, file=None, before_resend=None, idempotent=None):
         """Send one API request and return the decoded body, or raise ZadarmaError.
 
         ``before_resend`` (for POSTs): called after a 429 and the wait; the POST is sent again only if it
         returns True ("still needed", judged from the state the POST would change). Without it, a POST
         that drew a 429 is not sent again (RateLimitedError).
+        ``idempotent=False`` treats a PUT that may cost money like a POST (the rules above).
         """
         path = method_path(method)
         label = '%s %s' % (http_method, path)
@@ -287,7 +288,7 @@ class ZadarmaClient(object):
         fields['format'] = 'json'
         query = build_query(fields)
         prepared = self._prepare(label, http_method, path, query, file)
-        idempotent = http_method in IDEMPOTENT_METHODS and file is None
+        idempotent = (http_method in IDEMPOTENT_METHODS if idempotent is None else idempotent) and file is None
         rate_limited = transient = 0
         waited = 0.0
         while True:

@@ -152,7 +152,8 @@ def _outcome(entries, plan, entry_plans, bought, responses, refused, check_mode)
                     warnings.append('the API extended %s only to %s, short of paid_until %s: its months are shorter '
                                     'than calendar months, and a re-run would prolong again'
                                     % (p.number, response['stop_date'], p.entry.paid_until))
-        purchases.extend(dict(w.describe(), number=p.number, action='prolong') for w in p.writes if w.cost is not None)
+        purchases.extend(dict(w.describe(), number=p.number, action='channels' if w.price_unknown else 'prolong')
+                         for w in p.writes if w.paid)
         changed = changed or bool(p.writes)
         new = p.number in bought
         if p.writes or new:
@@ -169,5 +170,6 @@ def _outcome(entries, plan, entry_plans, bought, responses, refused, check_mode)
                      option=why.option, reason=why.reason, msg=why.msg)
                 for index, why in sorted(plan.refused.items())]
     return Outcome(changed=changed, numbers=numbers, ordered=sorted(bought), refused=refusals, purchases=purchases,
-                   cost=round(sum(item['cost'] for item in purchases), 2), before=before, after=after,
+                   cost=round(sum(item['cost'] for item in purchases if item['cost'] is not None), 2),
+                   before=before, after=after,
                    warnings=warnings)

@@ -22,6 +22,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._api import (
     Write,
     autoprolongation_write,
     caller_name_write,
+    channels_write,
     order_write,
     prolong_write,
     route_write,
@@ -47,6 +48,7 @@ SETTINGS_OPTIONS = dict(
     caller_name=dict(type='str'),
     autoprolongation=dict(type='bool'),
     paid_until=dict(type='str'),
+    channels=dict(type='int'),
 )
 
 ORDER_OPTIONS = dict(
@@ -64,7 +66,7 @@ ORDER_OPTIONS = dict(
 PERIOD_MONTHS = dict(month=1, **{'3month': 3})
 
 # The keys a diff shows: what the modules manage.
-MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation', 'stop_date')
+MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation', 'stop_date', 'channels')
 
 
 def managed(record):
@@ -138,6 +140,9 @@ class Entry(object):
             check_caller_name(self.caller_name, 'caller_name')
         self.autoprolongation = params.get('autoprolongation')
         self.paid_until = check_date(params['paid_until'], 'paid_until') if params.get('paid_until') else None
+        self.channels = params.get('channels')
+        if self.channels is not None and self.channels < 1:
+            raise Invalid('channels', 'must be 1 or more incoming channels, not %d' % self.channels)
         self.order = dict((key, params.get(key)) for key in ORDER_OPTIONS)
         if self.order['country']:
             self.order['country'] = check_country(self.order['country'], 'country')
@@ -152,10 +157,11 @@ class Entry(object):
                           'routed to that target is adopted instead of buying another')
         if state == 'absent' and (self.settings_given() or self.paid_until):
             raise Invalid('state', 'absent lets the number lapse; it takes no settings (sip_id, test_mode, '
-                          'caller_name, autoprolongation, paid_until)')
+                          'caller_name, autoprolongation, paid_until, channels)')
 
     def settings_given(self):
-        return any(value is not None for value in (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation))
+        settings = (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation, self.channels)
+        return any(value is not None for value in settings)
 
     def adoptable(self, record, destination):
         """An owned number in the entry's destination, routed to the entry's target or to nothing at all.
@@ -251,6 +257,10 @@ def settings_writes(record, entry):
         writes.append(autoprolongation_write(record, on_off(entry.autoprolongation), 'turn auto-renewal %s for %s'
                                              % (on_off(entry.autoprolongation), number)))
         after['autoprolongation'] = entry.autoprolongation
+    if entry.channels is not None and entry.channels != record['channels']:
+        writes.append(channels_write(record, entry.channels, 'set the incoming channels of %s to %d (from %s)'
+                                     % (number, entry.channels, record['channels'])))
+        after['channels'] = entry.channels
     if entry.paid_until is not None:
         stop = datetime.datetime.strptime(record['stop_date'], API_DATETIME)
         try:
@@ -348,11 +358,19 @@ def plan_order(index, entry, number, destination, free, user_id):
 def choose_numbers(entries, owned, catalogue, refusals, user_id=None, unavailable=()):
     """Give every present entry a number: its own when owned, an owned one adopted, or one to order.
 
+    A numberless entry never adopts nor orders a number that another entry names: the next run would give
+    that number to the entry naming it and buy another for the numberless one. Two numberless entries whose
+    adoption could reach the same numbers (one routing target, destinations of which one's prefix starts the
+    other's) are not told apart by the owned numbers: which one adopts which number could change from run to
+    run, rewriting their settings every time. The later one is refused, whatever its mask (a number can match
+    two masks), so the outcome depends on the entries alone; naming the numbers, or routing the entries to
+    different targets, is always stable.
     ``unavailable``: numbers never to order (an order for them was refused: taken elsewhere).
     """
     choice = NumberChoice()
     taken = set(owned) | set(unavailable)
     listed = set(entry.number for entry in entries if entry and entry.number)  # never adopt one listed elsewhere
+    claims = []  # (sip_id, prefix, label) of the numberless entries so far
     for index, entry in enumerate(entries):
         if entry is None or index in refusals:
             continue
@@ -361,7 +379,7 @@ def choose_numbers(entries, owned, catalogue, refusals, user_id=None, unavailabl
             continue
         if entry.state == 'absent':
             continue
-        picked = refusals.attempt(index, _choose_one, index, entry, owned, catalogue, taken, listed, user_id)
+        picked = refusals.attempt(index, _choose_one, index, entry, owned, catalogue, taken, listed, claims, user_id)
         if isinstance(picked, OrderPlan):
             taken.add(picked.number)
             choice.orders[index] = picked
@@ -373,21 +391,35 @@ def choose_numbers(entries, owned, catalogue, refusals, user_id=None, unavailabl
     return choice
 
 
-def _choose_one(index, entry, owned, catalogue, taken, listed, user_id):
+def _choose_one(index, entry, owned, catalogue, taken, listed, claims, user_id):
     """An adopted owned number (its digits) or an OrderPlan, for an entry whose number is not owned."""
     if entry.order['direction_id'] is None:
         raise entry.refusal('number', '%s is not owned by this account, and there is no direction_id to order it'
                             % entry.number)
     destination = destination_of(entry, catalogue)
     if entry.number is None:
+        check_claim(entry, destination, claims)
         adoptable = sorted((r for n, r in owned.items() if n not in listed and entry.adoptable(r, destination)),
                            key=lambda r: (r['sip'] != entry.sip_id, r['number']))  # routed to the target first
         if adoptable:
             return adoptable[0]['number']
-    free = [c for c in catalogue.available(destination['id'], entry.number or entry.mask) if c['number'] not in taken]
+    blocked = taken if entry.number else taken | listed
+    free = [c for c in catalogue.available(destination['id'], entry.number or entry.mask) if c['number'] not in blocked]
     planned = plan_order(index, entry, entry.number, destination, free, user_id)
     check_documents(entry, destination, catalogue)
     return planned
+
+
+def check_claim(entry, destination, claims):
+    """Refuse a numberless entry that could adopt the numbers of an earlier one (see ``choose_numbers``)."""
+    prefix = (destination.get('country_code') or '') + (destination.get('area_code') or '')
+    for sip_id, other_prefix, label in claims:
+        if sip_id == entry.sip_id and (prefix.startswith(other_prefix) or other_prefix.startswith(prefix)):
+            raise entry.refusal('number', '%s also asks for a number of destination %d routed to %s without naming '
+                                'it, so which owned number each one adopts could change from run to run; give each '
+                                'entry its number, or route them to different targets'
+                                % (label, destination['id'], entry.sip_id))
+    claims.append((entry.sip_id, prefix, entry.label))
 
 
 def provisional_record(order):
@@ -440,8 +472,8 @@ class Plan:
 
     @property
     def paid_writes(self):
-        """Orders and prolongations: every write with a cost, a cost of 0 included."""
-        return [o.write for o in self.orders] + [w for p in self.entries for w in p.writes if w.cost is not None]
+        """Orders, prolongations and channels: every write with a cost (0 included) or an unpublished price."""
+        return [o.write for o in self.orders] + [w for p in self.entries for w in p.writes if w.paid]
 
 
 def plan_run(entries, owned, catalogue, fail_on_refusal=True, refused=None, user_id=None, unavailable=()):
@@ -455,7 +487,7 @@ def plan_run(entries, owned, catalogue, fail_on_refusal=True, refused=None, user
 
 def check_money(plan, catalogue, user_id=None):
     """Refuse the whole run before any write when it would pay for a sub-account or more than the balance."""
-    money = plan.paid_writes
+    money = [w for w in plan.paid_writes if not w.price_unknown]  # a channels write has no price to check
     if not money:
         return
     if user_id is not None:

@@ -61,6 +61,13 @@ options:
       - A date (V(YYYY-MM-DD)). The number is prolonged by the fewest whole months that bring its
         C(stop_date) to or past that date; nothing is paid if it already is. At most 12 months at once.
     type: str
+  channels:
+    description:
+      - The number of incoming channels (calls at once), 1 or more, compared with the number's C(channels).
+      - More channels may cost money and the API publishes no price, so the change is handled like a payment.
+        It is listed in RV(purchases) with a null cost, shown in check mode, and never sent twice after an
+        ambiguous failure (a re-run reads the channels first).
+    type: int
   direction_id:
     description:
       - The destination (city) to order the number in, from M(zadarma.telephony.zadarma_number_info).
@@ -152,6 +159,11 @@ EXAMPLES = r'''
   # In check mode the order above only pretends: there is no number to prolong yet.
   when: not (ansible_check_mode and london is changed)
 
+- name: Take up to four calls at once (the API publishes no price for it; see purchases)
+  zadarma.telephony.zadarma_number:
+    number: "+44 20 3769 1880"
+    channels: 4
+
 - name: Let a number lapse at the end of its paid period
   zadarma.telephony.zadarma_number:
     number: "12125550199"
@@ -200,6 +212,10 @@ number:
       description: Currency of the fees.
       type: str
       sample: USD
+    channels:
+      description: Incoming channels; null when the API does not say (a number just ordered, in check mode).
+      type: int
+      sample: 2
     changes:
       description: What was (or would be) changed, one line each.
       type: list
@@ -211,14 +227,17 @@ ordered:
   type: bool
   sample: false
 purchases:
-  description: What was bought or paid (in check mode, what would be), with its cost.
+  description:
+    - What was bought or paid (in check mode, what would be), with its cost.
+    - C(action) is C(order), C(prolong) or C(channels). A C(channels) change has a null C(cost) and a C(note)
+      saying that the API publishes no price for it.
   returned: always
   type: list
   elements: dict
   sample: [{"action": "order", "number": "442030000042", "cost": 2.0, "currency": "USD",
             "request": "POST direct_numbers/order", "summary": "order 442030000042 in London (13755) for 1 month(s)"}]
 cost:
-  description: The total of RV(purchases).
+  description: The total of RV(purchases) whose cost is known.
   returned: always
   type: float
   sample: 2.0

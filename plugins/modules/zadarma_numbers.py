@@ -20,6 +20,10 @@ description:
     that destination and routes to that target, or else one of that destination routed nowhere, or else
     orders the first available one. This makes ordering idempotent without recording the number, and a
     re-run after a crash or an ambiguous order adopts the number bought (still unrouted) instead of buying another.
+  - Such an entry never adopts or orders a number that another entry names. Two such entries with the same
+    O(numbers[].sip_id) whose destinations overlap (the same one, or one whose prefix starts the other's) could
+    swap their numbers from run to run, whatever their masks, so the later one is refused; give each entry its
+    number, or route them to different targets.
   - Nothing is written unless every entry passed its checks. After a failure during the writes, the result
     lists the writes already done, and a re-run picks up from the real state.
 author: zadarma.telephony contributors (@zadarma)
@@ -63,6 +67,11 @@ options:
       paid_until:
         description: Prolong by the fewest whole months that bring C(stop_date) to or past this date (V(YYYY-MM-DD)).
         type: str
+      channels:
+        description:
+          - Incoming channels, 1 or more. The API publishes no price for more channels, so the change is
+            handled like a payment (see O(zadarma.telephony.zadarma_number#module:channels)).
+        type: int
       direction_id:
         description: The destination to order in, for a number not owned (or to choose one from).
         type: int
@@ -218,13 +227,16 @@ refused:
             "reason": "4930999999 is not owned by this account, and there is no direction_id to order it",
             "msg": "numbers[3].number: 4930999999 is not owned by this account, and there is no direction_id to order it"}]
 purchases:
-  description: What was bought or paid (in check mode, what would be), with its cost.
+  description:
+    - What was bought or paid (in check mode, what would be), with its cost.
+    - C(action) is C(order), C(prolong) or C(channels). A C(channels) change has a null C(cost) and a C(note)
+      saying that the API publishes no price for it.
   returned: always
   type: list
   elements: dict
   sample: [{"action": "order", "number": "442030000000", "cost": 2.0, "currency": "USD"}]
 cost:
-  description: The total of RV(purchases).
+  description: The total of RV(purchases) whose cost is known.
   returned: always
   type: float
   sample: 2.0

@@ -30,6 +30,8 @@ LOCAL_CASES = [
     ("zadarma_number", dict(number=OWNED, caller_name="Sales\n"), "caller_name: "),
     ("zadarma_number", dict(number=OWNED, paid_until="2027-02-30"), "paid_until: '2027-02-30' is not a date"),
     ("zadarma_number", dict(number=OWNED, paid_until="next month"), "paid_until: 'next month' is not a date"),
+    ("zadarma_number", dict(number=OWNED, channels=0), "channels: must be 1 or more incoming channels, not 0"),
+    ("zadarma_number", dict(number=OWNED, channels="2.5"), "channels"),
     ("zadarma_number", dict(number=OWNED, period="week"), "period must be one of"),
     ("zadarma_number", dict(number=OWNED, autorenew_period="decade"), "autorenew_period must be one of"),
     ("zadarma_number", dict(number=OWNED, max_monthly_fee=-1), "max_monthly_fee: must not be negative"),
@@ -55,6 +57,7 @@ LOCAL_CASES = [
     ("zadarma_numbers", dict(numbers=[dict(direction_id=13755)]), "numbers[0].sip_id: without an exact number"),
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED, caller_name="Ümlaut")]), "numbers[0].caller_name: "),
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED, paid_until="31.12.2027")]), "numbers[0].paid_until: "),
+    ("zadarma_numbers", dict(numbers=[dict(number=OWNED, channels=-2)]), "numbers[0].channels: must be 1 or more"),
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED, period="week")]), "period must be one of: month, 3month, got: week found in numbers"),
     ("zadarma_numbers", dict(numbers=[dict(numbr=OWNED)]), "module: numbers.numbr"),
     ("zadarma_number_info", dict(number="12"), "number: '12' is not a phone number"),
@@ -159,6 +162,7 @@ ROUTING_HOSTS = {
     "r_unknown": ([dict(number="442030000104", colour="red")], "colour"),
     "r_bool": ([dict(number="442030000105", test_mode="maybe")], "test_mode"),
     "r_not_owned": ([dict(number="442030000106", sip_id="00001")], "number: 442030000106 is not owned by this account"),
+    "r_channels": ([dict(number="442030000107", channels=0)], "channels: must be 1 or more incoming channels"),
 }
 ORDERING_HOSTS = {
     "o_country": (dict(number_order_country="Germany"), "country: 'GERMANY' is not an ISO 3166-1 alpha-2"),

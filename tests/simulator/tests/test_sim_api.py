@@ -241,6 +241,17 @@ def test_autoprolongation(api):
     assert api.put('/v1/direct_numbers/autoprolongation/', {'number': OWNED, 'value': 'maybe'}).status_code == 400
 
 
+def test_incoming_channels(api):
+    api.ok('GET', '/v1/direct_numbers/incoming_channels/', {'number': OWNED})
+    api.ok('PUT', '/v1/direct_numbers/incoming_channels/', {'number': OWNED, 'channels': 4})
+    assert api.ok('GET', '/v1/direct_numbers/')['info'][0]['channels'] == 4
+    assert api.ok('GET', '/v1/direct_numbers/number/', {'number': OWNED})['info']['channels'] == '4'
+    for wrong in (0, 101, 'four'):
+        assert api.put('/v1/direct_numbers/incoming_channels/', {'number': OWNED, 'channels': wrong}).status_code == 400
+    assert api.put('/v1/direct_numbers/incoming_channels/', {'number': '4930999999', 'channels': 2}).status_code == 400
+    assert api.ok('GET', '/v1/direct_numbers/')['info'][0]['channels'] == 4
+
+
 def test_caller_name(api):
     api.ok('PUT', '/v1/direct_numbers/set_caller_name/', {'number': OWNED, 'caller_name': 'Front Desk 2'})
     assert api.ok('GET', '/v1/direct_numbers/')['info'][0]['number_name'] == 'Front Desk 2'

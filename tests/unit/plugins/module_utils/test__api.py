@@ -137,6 +137,30 @@ def test_a_prolongation_is_sent_again_only_while_the_stop_date_has_not_moved():
     assert write.still_needed(FakeClient({'direct_numbers': moved})) is False
 
 
+def test_a_channels_change_is_paid_at_no_published_price_and_never_sent_as_idempotent():
+    record = dict(number='442037691880', channels=2, currency='USD', type='common')
+    write = api.channels_write(record, 4, 'set channels to 4')
+    assert (write.http_method, write.endpoint, write.params) == ('PUT', 'direct_numbers/incoming_channels',
+                                                                 dict(number='442037691880', channels=4))
+    assert write.paid and write.cost is None
+    assert write.describe() == dict(request='PUT direct_numbers/incoming_channels', summary='set channels to 4',
+                                    cost=None, currency='USD', note=api.NO_PRICE)
+    assert write.still_needed(FakeClient({'direct_numbers': owned_list('442037691880', channels='2')})) is True
+    assert write.still_needed(FakeClient({'direct_numbers': owned_list('442037691880', channels='4')})) is False
+    sent = []
+
+    class Recording(FakeClient):
+        def request(self, http_method, endpoint, params=None, file=None, before_resend=None, **options):
+            sent.append((http_method, endpoint, before_resend is not None, options))
+            return dict(status='success')
+
+    session = Session(Recording())
+    api.send(session, write)
+    api.send(session, api.autoprolongation_write(record, 'on', 'renew'))
+    assert sent == [('PUT', 'direct_numbers/incoming_channels', True, dict(idempotent=False)),
+                    ('PUT', 'direct_numbers/autoprolongation', False, {})]
+
+
 def test_a_group_creation_is_sent_again_only_while_no_group_matches():
     desired = dict(salutation='MS', first_name='Anna', last_name='Schmidt', email='anna@example.com')
     write = api.create_group_write(dict(desired), 'create a document group', desired, 1001)

@@ -1215,3 +1215,14 @@ def test_an_unexpected_error_while_sending_a_post_is_ambiguous_not_a_traceback(c
     assert info.value.ambiguous is True
     assert type(exception).__name__ in str(info.value)
     assert client.stats['requests'] == 1
+
+
+@pytest.mark.parametrize('failure', sorted(AMBIGUOUS_FAILURES))
+def test_a_put_that_may_cost_money_is_never_retried_after_ambiguous_failure(mocked, client, fake_time, failure):
+    mocked.add('PUT', url('direct_numbers/incoming_channels'), **AMBIGUOUS_FAILURES[failure]())
+    mocked.add('PUT', url('direct_numbers/incoming_channels'), json=OK)  # would be answered if it were sent again
+    with pytest.raises(ZadarmaError) as info:
+        client.request('PUT', 'direct_numbers/incoming_channels', {'number': '442037691880', 'channels': 4},
+                       idempotent=False)
+    assert len(mocked.calls) == 1 and fake_time.sleeps == []
+    assert info.value.ambiguous is True and info.value.retryable is False

@@ -134,7 +134,7 @@ def test_entry_accepts_limits():
 
 @pytest.mark.parametrize('setting', [
     dict(sip_id='00001'), dict(test_mode=False), dict(caller_name=''), dict(autoprolongation=True),
-    dict(paid_until='2026-05-01'),
+    dict(paid_until='2026-05-01'), dict(channels=1),
 ])
 @pytest.mark.parametrize('label, prefix', [('number', 'state: '), ('numbers[3]', 'numbers[3].state: ')])
 def test_entry_absent_takes_no_settings(setting, label, prefix):
@@ -314,6 +314,31 @@ def test_plan_paid_until_too_far_names_the_entry_in_bulk():
     assert str(caught.value).startswith('numbers[3].paid_until: ')
 
 
+@pytest.mark.parametrize('channels', [0, -1])
+def test_entry_refuses_channels_below_one(channels):
+    with pytest.raises(Refusal, match='^numbers\\[2\\].channels: must be 1 or more incoming channels, not %d$' % channels):
+        entry('numbers[2]', channels=channels)
+
+
+def test_plan_channels_only_where_different():
+    assert settings_writes(record(channels=2), entry(channels=2)).writes == []
+    assert settings_writes(record(channels=2), entry()).writes == []
+    change = settings_writes(record(channels=2), entry(channels=4))
+    assert requests_of(change.writes) == [('PUT', 'direct_numbers/incoming_channels',
+                                           dict(number='442037691880', channels=4))]
+    assert change.after['channels'] == 4 and change.writes[0].paid and change.writes[0].cost is None
+    assert change.writes[0].summary == 'set the incoming channels of 442037691880 to 4 (from 2)'
+
+
+def test_plan_channels_is_paid_but_needs_no_balance():
+    account = Account([LIST_ITEM], london_answers())
+    plan = plan_run([entry(channels=3)], account.owned, account.catalogue)
+    assert [w.endpoint for w in plan.paid_writes] == ['direct_numbers/incoming_channels']
+    check_money(plan, account.catalogue)
+    check_money(plan, account.catalogue, user_id=7)  # not an order nor a prolongation of a sub-account's number
+    assert [endpoint for endpoint, dummy in account.reads] == ['direct_numbers']
+
+
 def test_plan_absent_turns_autoprolongation_off_once():
     writes, after = writes_and_after(record(), entry(state='absent'))
     assert requests_of(writes) == [('PUT', 'direct_numbers/autoprolongation',
@@ -409,7 +434,7 @@ def test_normalise_available():
 
 def test_managed_keys():
     assert nums.managed(record()) == dict(status='on', sip='00001', test_mode=False, caller_name='Reception',
-                                          autoprolongation=True, stop_date='2026-03-10 10:00:00')
+                                          autoprolongation=True, stop_date='2026-03-10 10:00:00', channels=2)
     assert nums.managed(None) == {}
 
 
@@ -569,7 +594,8 @@ def test_adopts_an_owned_number_routed_to_the_target():
 
 def test_never_adopts_a_number_listed_elsewhere_nor_twice():
     account = Account([LIST_ITEM], london_answers('442030000041', '442030000042'))
-    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[%d]' % i) for i in range(3)]
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id=target), 'numbers[%d]' % i)
+               for i, target in enumerate(('00001', '00002', 'pbx@sip.example.com'))]
     choice = account.choose(entries)[0]
     assert choice.numbers[0] == '442037691880'
     assert sorted(choice.orders) == [1, 2]
@@ -580,6 +606,92 @@ def test_never_adopts_a_number_listed_elsewhere_nor_twice():
                Entry(params(number='442037691880', caller_name='X'), 'numbers[1]')]
     choice = account.choose(entries)[0]
     assert list(choice.orders) == [0] and choice.numbers[0] == '442030000041'
+
+
+def test_never_orders_a_number_another_entry_names():
+    account = Account([], london_answers('442030000041', '442030000042'))
+    entries = [Entry(params(number='442030000041', direction_id=13755, country='GB'), 'numbers[0]'),
+               Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[1]')]
+    choice = account.choose(entries)[0]
+    assert [choice.orders[i].number for i in (0, 1)] == ['442030000041', '442030000042']
+    # Even when the entry naming it is refused: the numberless one orders the next free number.
+    entries[0] = Entry(params(number='442030000041'), 'numbers[0]')
+    choice, refused = account.choose(entries, fail_fast=False)
+    assert list(refused) == [0] and choice.orders[1].number == '442030000042'
+
+
+@pytest.mark.parametrize('second', [
+    dict(direction_id=13755, sip_id='00001', test_mode=True),
+    dict(direction_id=13755, sip_id='00001', mask='42'),  # a number can match two masks
+    dict(direction_id=1375, sip_id='00001'),  # a destination whose prefix (442) starts London's (4420)
+])
+def test_two_numberless_entries_that_could_adopt_the_same_numbers_refuse_the_later(second):
+    wider = dict(id='1375', countryCode='44', areaCode='2', name='London wide', connect_fee=0, monthly_fee=2,
+                 currency='USD', restrictions=dict(upload=[], specify=[]))
+    account = Account([LIST_ITEM], london_answers('442030000041', **{'direct_numbers/country': dict(info=GB + [wider])}))
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
+               Entry(params(country='GB', **second), 'numbers[1]')]
+    choice, refused = account.choose(entries, fail_fast=False)
+    assert choice.numbers == {0: '442037691880'} and choice.orders == {} and list(refused) == [1]
+    assert str(refused[1]).startswith('numbers[1].number: numbers[0] also asks for a number of destination %s routed '
+                                      'to 00001 without naming it' % second['direction_id'])
+    assert str(refused[1]).endswith('give each entry its number, or route them to different targets')
+
+
+def test_numberless_entries_of_other_targets_or_destinations_are_fine():
+    account = Account([LIST_ITEM, owned_item('441610000001', '00001')], london_answers('442030000041'))
+    entries = [Entry(params(direction_id=13755, country='GB', sip_id='00001'), 'numbers[0]'),
+               Entry(params(direction_id=13756, country='GB', sip_id='00001'), 'numbers[1]'),
+               Entry(params(direction_id=13755, country='GB', sip_id='00002'), 'numbers[2]')]
+    choice, refused = account.choose(entries)
+    assert refused == {} and choice.numbers == {0: '442037691880', 1: '441610000001', 2: '442030000041'}
+    assert list(choice.orders) == [2]
+
+
+# Shrunk failures of the planner's properties (branch chaos), pinned --------------------------------------------
+def applied(plan, owned):
+    """The owned numbers after the plan's orders and routing writes, as the API would leave them."""
+    owned = copy.deepcopy(owned)
+    for order in plan.orders:
+        owned[order.number] = record(number=order.number, sip=None, caller_name=None)
+    for write in [w for p in plan.entries for w in p.writes]:
+        assert write.endpoint == 'direct_numbers/set_sip_id', 'this model only routes'
+        owned[write.params['number']].update(sip=write.params['sip_id'])
+        if write.params.get('test_mode') is not None:
+            owned[write.params['number']]['test_mode'] = write.params['test_mode'] == 'on'
+    return owned
+
+
+def all_requests(plan):
+    return [(o.write.http_method, o.write.endpoint, o.write.params) for o in plan.orders] + \
+        requests_of([w for p in plan.entries for w in p.writes])
+
+
+def pinned_account(owned):
+    return Account([owned_item(n, None, autorenew='false') for n in owned], london_answers(
+        '442030000041', '442030000042', **{'direct_numbers/available/13756': available(13756, '4416100000000',
+                                                                                       '4416100000001')}))
+
+
+def test_pinned_two_numberless_entries_for_one_target_converge():
+    account = pinned_account(['442000000001', '4416100000000'])
+    entries = [Entry(params(direction_id=13755, sip_id='00001'), 'numbers[0]'),
+               Entry(params(direction_id=13755, sip_id='00001', test_mode=True), 'numbers[1]')]
+    plan = plan_run(entries, account.owned, account.catalogue, fail_on_refusal=False)
+    assert list(plan.refused) == [1] and plan.orders == []
+    assert [(p.number, p.decision) for p in plan.entries] == [('442000000001', 'adopted')]
+    again = plan_run(entries, applied(plan, account.owned), account.catalogue, fail_on_refusal=False)
+    assert all_requests(again) == [] and list(again.refused) == [1]
+
+
+def test_pinned_a_numberless_entry_never_orders_a_number_another_entry_names():
+    account = pinned_account([])
+    entries = [Entry(params(number='+4416100000000'), 'numbers[0]'),
+               Entry(params(direction_id=13756, sip_id='00001'), 'numbers[1]')]
+    plan = plan_run(entries, account.owned, account.catalogue, fail_on_refusal=False)
+    assert [order.number for order in plan.orders] == ['4416100000001']
+    again = plan_run(entries, applied(plan, account.owned), account.catalogue, fail_on_refusal=False)
+    assert all_requests(again) == []
 
 
 def test_does_not_adopt_another_destination_or_target():

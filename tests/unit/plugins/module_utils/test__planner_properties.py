@@ -18,14 +18,13 @@ import copy
 import pytest
 
 hypothesis = pytest.importorskip('hypothesis')
-from hypothesis import assume, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
+from hypothesis import given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._planner import (  # noqa: E402
     ORDER_OPTIONS,
     SETTINGS_OPTIONS,
     plan_run,
 )
-from ansible_collections.zadarma.telephony.plugins.module_utils._values import number_digits  # noqa: E402
 from ansible_collections.zadarma.telephony.plugins.modules.zadarma_numbers import entries_from  # noqa: E402
 
 SIPS = ('00001', '00002')
@@ -167,19 +166,10 @@ def plan_for(owned, raw_entries):
     return plan_run(entries, owned, Catalogue(owned), fail_on_refusal=False, refused=refused)
 
 
-def known_bug(raw_entries):
-    """The two planner bugs pinned as xfail below: two numberless entries for one destination and one routing
-    target; a numberless entry in a destination whose free numbers another entry names."""
-    targets = [(v['direction_id'], v['sip_id']) for v in raw_entries if not v.get('number')]
-    named = set(number_digits(v['number']) for v in raw_entries if v.get('number'))
-    return len(targets) != len(set(targets)) or any(named & set(POOL[did]) for did, dummy in targets)
-
-
 # Properties -----------------------------------------------------------------------------------------------
 @settings(max_examples=100, deadline=None)
 @given(owned_states, entries())
 def test_applying_the_plan_then_planning_again_writes_nothing(owned, raw_entries):
-    assume(not known_bug(raw_entries))
     plan = plan_for(owned, raw_entries)
     after = apply(plan, owned)
     again = plan_for(after, raw_entries)
@@ -189,7 +179,6 @@ def test_applying_the_plan_then_planning_again_writes_nothing(owned, raw_entries
 @settings(max_examples=100, deadline=None)
 @given(owned_states, entries())
 def test_no_order_of_an_owned_or_claimed_number(owned, raw_entries):
-    assume(not known_bug(raw_entries))
     plan = plan_for(owned, raw_entries)
     ordered = [order.number for order in plan.orders]
     assert len(ordered) == len(set(ordered)), 'one number ordered twice'
@@ -240,9 +229,6 @@ def test_pinned_a_number_listed_twice_is_refused_not_ordered():
     assert sorted(plan.refused) == [0, 1]  # 0: not owned, no direction_id; 1: already listed at numbers[0]
 
 
-@pytest.mark.xfail(strict=True, reason='planner bug found by the properties: two numberless entries for one '
-                   'destination and one routing target adopt each other\'s number on the next run (sorted by number), '
-                   'so settings that differ between them (test_mode here) are rewritten on every run')
 def test_pinned_two_numberless_entries_for_one_target_converge():
     owned = dict((n, record(n, autoprolongation=False)) for n in ('442000000001', '4416100000000'))
     raw = [dict(direction_id=13755, sip_id='00001'), dict(direction_id=13755, sip_id='00001', test_mode=True)]
@@ -250,9 +236,6 @@ def test_pinned_two_numberless_entries_for_one_target_converge():
     assert requests_of(plan_for(after, raw)) == []
 
 
-@pytest.mark.xfail(strict=True, reason='planner bug found by the properties: a numberless entry orders the first free '
-                   'number of its destination even when another entry names that number; the next run gives the '
-                   'number to the entry that names it and orders a second one for the numberless entry')
 def test_pinned_a_numberless_entry_never_orders_a_number_another_entry_names():
     raw = [dict(number='+4416100000000'), dict(direction_id=13756, sip_id='00001')]
     plan = plan_for({}, raw)

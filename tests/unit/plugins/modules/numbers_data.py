@@ -23,6 +23,7 @@ PROLONG = API + '/v1/direct_numbers/prolong/'
 SET_SIP = API + '/v1/direct_numbers/set_sip_id/'
 SET_CALLER = API + '/v1/direct_numbers/set_caller_name/'
 AUTOPROLONG = API + '/v1/direct_numbers/autoprolongation/'
+CHANNELS = API + '/v1/direct_numbers/incoming_channels/'
 
 
 def owned(number, **changes):

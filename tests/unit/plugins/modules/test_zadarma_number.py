@@ -19,7 +19,7 @@ from ansible_collections.zadarma.telephony.plugins.modules import zadarma_number
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.module_harness import calls, success, writes
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.numbers_data import (
-    AUTOPROLONG, BERLIN, COUNTRIES, LONDON, NEW, NEW_ID, ORDER, ORDER_ARGS, PROLONG, RECEPTION, SET_CALLER, SET_SIP, US,
+    AUTOPROLONG, BERLIN, CHANNELS, COUNTRIES, LONDON, NEW, NEW_ID, ORDER, ORDER_ARGS, PROLONG, RECEPTION, SET_CALLER, SET_SIP, US,
     VALID, add_balance, add_catalogue, add_list, add_sips, owned,
 )
 
@@ -65,9 +65,9 @@ def test_settings_are_written_with_the_type(api):
     assert result['number']['changes'] == ['route 442037691880 to 00002', "set the caller name of 442037691880 to "
                                            "'Support'", 'turn auto-renewal off for 442037691880']
     assert result['diff']['before'] == dict(status='on', sip='00001', test_mode=False, caller_name='Reception',
-                                            autoprolongation=True, stop_date='2026-03-10 10:00:00')
+                                            autoprolongation=True, stop_date='2026-03-10 10:00:00', channels=2)
     assert result['diff']['after'] == dict(status='on', sip='00002', test_mode=False, caller_name='Support',
-                                           autoprolongation=False, stop_date='2026-03-10 10:00:00')
+                                           autoprolongation=False, stop_date='2026-03-10 10:00:00', channels=2)
     assert result['purchases'] == [] and result['cost'] == 0
 
 
@@ -111,6 +111,8 @@ def test_test_mode_on_an_unrouted_number_fails_after_one_read(api):
     (dict(number='442037691880', sip_id='1'), "sip_id: '1' is neither a 5-digit SIP id"),
     (dict(number='442037691880', caller_name=u'B\u00fcro'), 'caller_name: '),
     (dict(number='442037691880', paid_until='2026-13-01'), "paid_until: '2026-13-01' is not a date"),
+    (dict(number='442037691880', channels=0), 'channels: must be 1 or more incoming channels, not 0'),
+    (dict(number='442037691880', channels='four'), 'channels'),
     (dict(ORDER_ARGS, max_connect_fee=-1), 'max_connect_fee: must not be negative'),
     (dict(ORDER_ARGS, direction_id=0), 'direction_id: must be a positive destination id'),
     (dict(ORDER_ARGS, country='UK'), "country: 'UK' is not an ISO 3166-1 alpha-2 country code"),
@@ -348,3 +350,37 @@ def test_absent_not_owned_never_orders(api):
     assert len(api.calls) == 1 and result['changed'] is False
     assert result['msg'] == '%s is not owned by this account' % NEW
     assert 'lapses_at' not in result and 'number' not in result
+
+
+# Incoming channels: paid at a price the API does not publish ----------------------------------------------------
+def test_channels_written_once_listed_as_a_purchase_without_price(api):
+    add_list(api, RECEPTION)
+    api.put(CHANNELS, json=success())
+    result = ok(dict(number='442037691880', channels=4), diff=True)
+    assert writes(api) == [('PUT', '/v1/direct_numbers/incoming_channels/', dict(number='442037691880', channels='4'))]
+    assert result['changed'] is True and result['number']['channels'] == 4
+    assert result['diff']['before']['channels'] == 2 and result['diff']['after']['channels'] == 4
+    assert result['purchases'] == [dict(action='channels', number='442037691880', cost=None, currency='USD',
+                                        request='PUT direct_numbers/incoming_channels',
+                                        summary='set the incoming channels of 442037691880 to 4 (from 2)',
+                                        note='the API publishes no price for this change: it may cost money')]
+    assert result['cost'] == 0
+    api.reset()
+    add_list(api, owned('442037691880', sip='00001', channels=4))
+    result = ok(dict(number='442037691880', channels=4))
+    assert result['changed'] is False and result['purchases'] == [] and len(api.calls) == 1
+
+
+def test_channels_check_mode_shows_the_purchase_and_writes_nothing(api):
+    add_list(api, RECEPTION)
+    result = ok(dict(number='442037691880', channels=4), check_mode=True)
+    assert writes(api) == [] and result['changed'] is True
+    assert [(p['action'], p['cost']) for p in result['purchases']] == [('channels', None)]
+
+
+def test_channels_answer_lost_is_not_sent_again(api):
+    add_list(api, RECEPTION)
+    api.put(CHANNELS, body=requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected'))
+    result = failed(dict(number='442037691880', channels=4))
+    assert len(writes(api)) == 1 and result['ambiguous'] is True
+    assert result['method'] == 'PUT /v1/direct_numbers/incoming_channels/'

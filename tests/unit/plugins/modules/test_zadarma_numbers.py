@@ -65,7 +65,8 @@ def test_changes_in_entry_order_with_one_sip_read(api):
     assert sorted(result['diff']['before']) == ['12125550199', '442037691880']
     assert result['diff']['before']['12125550199']['sip'] is None
     assert result['diff']['after']['12125550199'] == dict(status='on', sip='00002', test_mode=False, caller_name=None,
-                                                          autoprolongation=True, stop_date='2026-02-15 10:00:00')
+                                                          autoprolongation=True, stop_date='2026-02-15 10:00:00',
+                                                          channels=2)
 
 
 def test_diff_lists_only_the_numbers_that_change(api):
@@ -207,12 +208,23 @@ def test_adopts_an_owned_number_instead_of_buying(api):
 
 
 def test_adopting_noop_costs_the_list_and_one_read_per_destination(api):
-    add_list(api, RECEPTION, owned('441610000007', sip='manchester@pbx.example.com'), owned('441610000008', sip='manchester@pbx.example.com'))
+    add_list(api, RECEPTION, owned('441610000007', sip='manchester@pbx.example.com'), owned('441610000008', sip='desk@pbx.example.com'))
     add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
     api.assert_all_requests_are_fired = False
-    ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com'),
-                     dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com')]))
-    assert len(api.calls) == 2
+    result = ok(dict(numbers=[dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com'),
+                              dict(direction_id=13756, country='GB', sip_id='desk@pbx.example.com')]))
+    assert len(api.calls) == 2 and result['changed'] is False
+    assert [n['number'] for n in result['numbers']] == ['441610000007', '441610000008']
+
+
+def test_two_numberless_entries_for_one_target_refuse_the_later_before_any_write(api):
+    add_list(api, owned('441610000007', sip='manchester@pbx.example.com'), owned('441610000008', sip=''))
+    add_catalogue(api, available=(('m0', '441610000000'),), destination=MANCHESTER, direction_id=13756)
+    api.assert_all_requests_are_fired = False
+    spec = dict(direction_id=13756, country='GB', sip_id='manchester@pbx.example.com')
+    result = failed(dict(numbers=[spec, dict(spec, test_mode=True)]))
+    assert result['msg'].startswith('numbers[1].number: numbers[0] also asks for a number of destination 13756')
+    assert writes(api) == []
 
 
 def test_user_id_rerun_does_not_buy_again(api):
