@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 from conftest import COLLECTIONS_PATH, VENV_BIN, assert_no_secrets, output_tail, run_playbook
@@ -80,7 +81,9 @@ def test_cache_spares_the_api(simulator, tmp_path):
         rc, _out, err = ansible_inventory(simulator, path, "--graph")
         assert rc == 0, err
     assert len(api_reads(simulator)) == 1
-    rc, _out, err = ansible_inventory(simulator, path, "--graph", "--flush-cache")
+    # A cache that is gone (expired, or flushed: ansible-inventory has --flush-cache only from 2.19) means one read.
+    shutil.rmtree(str(tmp_path / "cache"))
+    rc, _out, err = ansible_inventory(simulator, path, "--graph")
     assert rc == 0, err
     assert len(api_reads(simulator)) == 2
     for name in os.listdir(str(tmp_path / "cache")):

@@ -49,3 +49,25 @@ def test_the_documented_ee_builds_a_context_with_the_collection(tmp_path):
     assert "ghcr.io/ansible-community/community-ee-base" in steps
     requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
     assert requirements["collections"][0]["name"] == "collections/" + tarball
+
+
+def test_execution_environment_dependencies_build_a_context(tmp_path):
+    """An EE definition built from the collection's meta/execution-environment.yml goes through ansible-builder."""
+    with open(os.path.join(REPO_ROOT, "meta", "execution-environment.yml"), encoding="utf-8") as handle:
+        declared = yaml.safe_load(handle)["dependencies"]
+    dependencies = dict((kind, os.path.join(REPO_ROOT, path)) for kind, path in declared.items())  # relative to the root
+    assert all(os.path.isfile(path) for path in dependencies.values()), dependencies
+    definition = tmp_path / "execution-environment.yml"
+    definition.write_text(yaml.safe_dump({"version": 3, "dependencies": dict(
+        dependencies, ansible_core={"package_pip": "ansible-core"}, ansible_runner={"package_pip": "ansible-runner"})}))
+    builder = os.path.join(os.path.dirname(sys.executable), "ansible-builder")
+    done = subprocess.run([builder, "create", "-f", str(definition), "-c", str(tmp_path / "context")], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    assert done.returncode == 0, done.stdout.decode()
+    files = {}
+    for root, _dirs, names in os.walk(tmp_path / "context"):
+        for name in names:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+                files[name] = handle.read()
+    assert "Containerfile" in files or "Dockerfile" in files, sorted(files)
+    assert "requests" in files.get("requirements.txt", ""), sorted(files)
