@@ -234,7 +234,7 @@ class ActionModule(ActionBase):
 
     def order(self, hosts):
         options = role_options('number_order')
-        reports, requests, skipped = {}, {}, []
+        reports, requests, without_order = {}, {}, []
         for host in hosts:
             try:
                 request = self.order_request(host, options)
@@ -242,7 +242,7 @@ class ActionModule(ActionBase):
                 reports[host] = dict(failed=True, msg='%s: %s' % (host, refusal))
                 continue
             if request is None:
-                skipped.append(host)
+                without_order.append(host)
             else:
                 requests[host] = request
         try:
@@ -250,7 +250,7 @@ class ActionModule(ActionBase):
             groups = self.ensure_groups(requests, reports)
             self.upload_files(requests, reports, groups)
         except ApiFailure as failure:
-            return dict(hosts=self.fail_all(requests, reports, 'not ordered', failure), skipped=skipped)
+            return dict(hosts=self.fail_all(requests, reports, 'not ordered', failure), without_order=without_order)
         entries = [self.order_entry(host, request, groups) for host, request in requests.items()
                    if host not in reports]
         done = dict(numbers=[], refused=[])
@@ -258,13 +258,13 @@ class ActionModule(ActionBase):
             try:
                 done = self.call('zadarma_numbers', dict(numbers=entries, fail_on_refusal=False))
             except ApiFailure as failure:
-                return dict(hosts=self.fail_all(requests, reports, 'not ordered', failure), skipped=skipped)
+                return dict(hosts=self.fail_all(requests, reports, 'not ordered', failure), without_order=without_order)
         got = dict((item['key'], item) for item in done.get('numbers') or [])
         refused = dict((item['key'], item) for item in done.get('refused') or [])
         for host, request in requests.items():
             if host not in reports:
                 reports[host] = self.order_report(host, request, groups, got.get(host), refused.get(host))
-        return dict(hosts=reports, skipped=skipped)
+        return dict(hosts=reports, without_order=without_order)
 
     def order_request(self, host, options):
         """This host's order, or None when it declares none; refused before any request when incomplete."""

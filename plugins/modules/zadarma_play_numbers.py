@@ -64,7 +64,7 @@ RETURN = r'''
 hosts:
   description:
     - One item per host of the play batch that asked for something, by inventory host name. Hosts that ask
-      for nothing are left out (with V(number_order), they are listed in RV(skipped)).
+      for nothing are left out (with V(number_order), they are listed in RV(without_order)).
     - C(failed) and C(msg) (a string when failed, else a list of lines to show); C(changed); with
       V(number_routing), C(numbers) (the host's numbers after the run, as C(numbers[]) of
       M(zadarma.telephony.zadarma_numbers)); with V(number_order), C(result) (C(number), C(ordered), C(cost),
@@ -73,7 +73,7 @@ hosts:
   type: dict
   sample: {"office_london": {"failed": false, "changed": false,
            "msg": ["442037691880: rings on 00001, on, paid until 2026-12-22 10:00:00, renews automatically"]}}
-skipped:
+without_order:
   description: With V(number_order), the hosts of the play that declare no order (no C(number_order_country) nor C(number_order_destination)).
   returned: when role is number_order
   type: list

@@ -9,6 +9,7 @@ from the group, so compare the group with plugins/modules/ in both directions.
 
 from __future__ import annotations
 
+import ast
 import os
 
 import yaml
@@ -55,3 +56,24 @@ def test_action_group_lists_only_existing_modules():
     assert not extra, (
         'action group %r in meta/runtime.yml lists modules that do not exist in plugins/modules/: %s'
         % (GROUP, ', '.join(extra)))
+
+
+# Keys ansible-core gives a meaning and a type to in every task result (2.21 coerces them: a list under
+# `skipped` becomes a bool). A module's own return values must not use them.
+RESERVED_RESULT_KEYS = {
+    'changed', 'failed', 'unreachable', 'skipped', 'warnings', 'deprecations', 'ansible_facts', 'exception',
+    'finished', 'rc', 'diff', 'ansible_stats', 'ansible_job_id', 'invocation', 'results',
+}
+
+
+def test_no_module_returns_a_key_ansible_core_reserves():
+    clashes = []
+    for module in sorted(_modules()):
+        path = os.path.join(COLLECTION_ROOT, 'plugins', 'modules', module + '.py')
+        with open(path, encoding='utf-8') as handle:
+            tree = ast.parse(handle.read())
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'RETURN':
+                keys = set(yaml.safe_load(node.value.value) or {})
+                clashes.extend('%s: %s' % (module, key) for key in sorted(keys & RESERVED_RESULT_KEYS))
+    assert not clashes, 'return values named like the keys ansible-core reserves: %s' % ', '.join(clashes)
