@@ -380,6 +380,7 @@ class ActionModule(ActionBase):
                      number=request['number_order_number'], mask=request['number_order_mask'],
                      sip_id=request['number_order_sip_id'], caller_name=request['number_order_caller_name'],
                      autoprolongation=request['number_order_autoprolongation'], period=request['number_order_period'],
+                     receive_sms=request['number_order_receive_sms'],
                      autorenew_period=request['number_order_autorenew_period'],
                      documents_group_id=group['id'] if group else request['number_order_documents_group_id'],
                      max_connect_fee=request['number_order_max_connect_fee'],

@@ -158,6 +158,13 @@ def owned_numbers(client):
     return dict((record['number'], record) for record in (normalise_number(item) for item in items))
 
 
+def number_detail(client, number):
+    """One owned number as its own read gives it (GET /v1/direct_numbers/number/): the list's keys, except
+    ``minutes`` and ``type``, plus ``receive_sms`` (None when the number cannot receive SMS). One request."""
+    info = client.request('GET', 'direct_numbers/number', dict(number=number)).get('info') or {}
+    return dict(normalise_number(info), receive_sms=to_bool(info.get('receive_sms')))
+
+
 def sip_ids(client):
     """The ids of the account's SIPs (GET /v1/sip/)."""
     return set(sip.get('id') for sip in client.request('GET', 'sip').get('sips') or [])
@@ -213,6 +220,14 @@ def caller_name_write(record, caller_name, summary):
 def autoprolongation_write(record, value, summary):
     """PUT /v1/direct_numbers/autoprolongation/ (value on/off)."""
     return Write('PUT', 'direct_numbers/autoprolongation', dict(_per_number(record), value=value), summary)
+
+
+def receive_sms_write(record, value, group_id, summary):
+    """PUT /v1/direct_numbers/receive_sms/ (value on/off), with the documents group when one is given."""
+    params = dict(number=record['number'], value=value)
+    if group_id:
+        params['documents_group_id'] = group_id
+    return Write('PUT', 'direct_numbers/receive_sms', params, summary)
 
 
 def channels_write(record, channels, summary):

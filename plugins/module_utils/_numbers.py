@@ -66,6 +66,9 @@ class AccountCatalogue(object):
     def balance(self):
         return api.balance(self.session)
 
+    def receive_sms(self, number):
+        return api.number_detail(self.session, number)['receive_sms']
+
 
 @dataclass
 class Outcome:

@@ -5,8 +5,8 @@
 
 Pure: no request, no Ansible, no module. The account's state comes as ``owned`` (the normalised owned numbers)
 and a *catalogue*, any object that answers ``countries()``, ``destinations(country)``,
-``available(direction_id, mask)``, ``validity(group_id, direction_id)``, ``sip_ids()`` and ``balance()``
-with normalised records (see ``_api``); the run reads them lazily, the tests answer from dicts.
+``available(direction_id, mask)``, ``validity(group_id, direction_id)``, ``sip_ids()``, ``balance()`` and
+``receive_sms(number)`` (the one setting the list of owned numbers lacks) with normalised records (see ``_api``); the run reads them lazily, the tests answer from dicts.
 An entry that cannot be applied raises :class:`Refusal` (the entry's key, the bare option, the reason);
 :class:`Refusals` decides whether that stops the plan or sets the entry aside. Entries are never changed.
 """
@@ -25,6 +25,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._api import (
     channels_write,
     order_write,
     prolong_write,
+    receive_sms_write,
     route_write,
 )
 from ansible_collections.zadarma.telephony.plugins.module_utils._values import (
@@ -49,6 +50,7 @@ SETTINGS_OPTIONS = dict(
     autoprolongation=dict(type='bool'),
     paid_until=dict(type='str'),
     channels=dict(type='int'),
+    receive_sms=dict(type='bool'),
 )
 
 ORDER_OPTIONS = dict(
@@ -57,7 +59,6 @@ ORDER_OPTIONS = dict(
     documents_group_id=dict(type='int', default=0),
     period=dict(type='str', choices=['month', '3month'], default='month'),
     autorenew_period=dict(type='str', choices=['month', 'year']),
-    receive_sms=dict(type='bool'),
     purpose=dict(type='str'),
     max_connect_fee=dict(type='float'),
     max_monthly_fee=dict(type='float'),
@@ -65,12 +66,14 @@ ORDER_OPTIONS = dict(
 
 PERIOD_MONTHS = dict(month=1, **{'3month': 3})
 
-# The keys a diff shows: what the modules manage.
-MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation', 'stop_date', 'channels')
+# The keys a diff shows: what the modules manage. receive_sms only where it was read (set by the entry).
+MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation', 'stop_date', 'channels',
+                'receive_sms')
 
 
 def managed(record):
-    return dict((key, record.get(key)) for key in MANAGED_KEYS) if record else {}
+    return dict((key, record.get(key)) for key in MANAGED_KEYS if key != 'receive_sms' or key in record) \
+        if record else {}
 
 
 # Refusals ----------------------------------------------------------------------------------------
@@ -143,6 +146,7 @@ class Entry(object):
         self.channels = params.get('channels')
         if self.channels is not None and self.channels < 1:
             raise Invalid('channels', 'must be 1 or more incoming channels, not %d' % self.channels)
+        self.receive_sms = params.get('receive_sms')
         self.order = dict((key, params.get(key)) for key in ORDER_OPTIONS)
         if self.order['country']:
             self.order['country'] = check_country(self.order['country'], 'country')
@@ -157,10 +161,11 @@ class Entry(object):
                           'routed to that target is adopted instead of buying another')
         if state == 'absent' and (self.settings_given() or self.paid_until):
             raise Invalid('state', 'absent lets the number lapse; it takes no settings (sip_id, test_mode, '
-                          'caller_name, autoprolongation, paid_until, channels)')
+                          'caller_name, autoprolongation, paid_until, channels, receive_sms)')
 
     def settings_given(self):
-        settings = (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation, self.channels)
+        settings = (self.sip_id, self.test_mode, self.caller_name, self.autoprolongation, self.channels,
+                    self.receive_sms)
         return any(value is not None for value in settings)
 
     def adoptable(self, record, destination):
@@ -261,6 +266,15 @@ def settings_writes(record, entry):
         writes.append(channels_write(record, entry.channels, 'set the incoming channels of %s to %d (from %s)'
                                      % (number, entry.channels, record['channels'])))
         after['channels'] = entry.channels
+    if entry.receive_sms is not None and record.get('receive_sms') is None:
+        if entry.receive_sms:  # the API reads null: the number's destination has no SMS
+            raise entry.refusal('receive_sms', '%s cannot receive SMS: the API reports no SMS for it (its '
+                                'destination has none, see destinations[].receive_sms of '
+                                'zadarma.telephony.zadarma_number_info)' % number)
+    elif entry.receive_sms is not None and entry.receive_sms != record['receive_sms']:
+        writes.append(receive_sms_write(record, on_off(entry.receive_sms), entry.order['documents_group_id'],
+                                        'turn SMS reception %s for %s' % (on_off(entry.receive_sms), number)))
+        after['receive_sms'] = entry.receive_sms
     if entry.paid_until is not None:
         stop = datetime.datetime.strptime(record['stop_date'], API_DATETIME)
         try:
@@ -344,12 +358,15 @@ def plan_order(index, entry, number, destination, free, user_id):
                             % ('%s is not' % number if number else 'no number is', direction_id, direction_id))
     choice = choice[0]
     fees = check_fee_guards(entry, destination)
+    if entry.receive_sms and not destination['receive_sms']:
+        raise entry.refusal('receive_sms', 'numbers of %s (%d) cannot receive SMS; nothing is ordered'
+                            % (destination['name'], direction_id))
     order = entry.order
     months = PERIOD_MONTHS[order['period']]
     cost = round(fees['connect_fee'] + months * fees['monthly_fee'], 2)
     params = dict(number_id=choice['id'], direction_id=direction_id, documents_group_id=order['documents_group_id'],
                   period=order['period'], autorenew_period=order['autorenew_period'], purpose=order['purpose'],
-                  receive_sms=None if order['receive_sms'] is None else int(order['receive_sms']), user_id=user_id)
+                  receive_sms=None if entry.receive_sms is None else int(entry.receive_sms), user_id=user_id)
     summary = 'order %s in %s (%d) for %d month(s)' % (choice['number'], destination['name'], direction_id, months)
     return OrderPlan(index, choice['number'], destination,
                      order_write(choice['number'], params, summary, cost, destination['currency']))
@@ -426,10 +443,13 @@ def provisional_record(order):
     """What a number just ordered looks like before the API is read again (check mode)."""
     now = datetime.datetime.now().replace(microsecond=0)
     months = PERIOD_MONTHS[order.write.params['period']]
-    return dict(number=order.number, status='on', country=None, sip=None, sip_name=None, caller_name=None,
-                autoprolongation=True, test_mode=False, start_date=now.strftime(API_DATETIME),
-                stop_date=add_months(now, months).strftime(API_DATETIME), monthly_fee=order.destination['monthly_fee'],
-                currency=order.destination['currency'], channels=None, minutes=None, type='order')
+    record = dict(number=order.number, status='on', country=None, sip=None, sip_name=None, caller_name=None,
+                  autoprolongation=True, test_mode=False, start_date=now.strftime(API_DATETIME),
+                  stop_date=add_months(now, months).strftime(API_DATETIME), monthly_fee=order.destination['monthly_fee'],
+                  currency=order.destination['currency'], channels=None, minutes=None, type='order')
+    if order.write.params['receive_sms'] is not None:
+        record['receive_sms'] = bool(order.write.params['receive_sms'])  # ordered with it
+    return record
 
 
 def check_sip_known(entry, change, catalogue):
@@ -452,6 +472,8 @@ def plan_entries(entries, owned, choice, catalogue, refusals):
         record = owned.get(number) or (provisional_record(order) if order else None)
         if record is None:
             continue  # state=absent for a number not owned: nothing to do
+        if number in owned and entry.receive_sms is not None and entry.state == 'present':
+            record = dict(record, receive_sms=catalogue.receive_sms(number))  # one read, only where it is set
         change = refusals.attempt(index, settings_writes, record, entry)
         if change is not None:
             refusals.attempt(index, check_sip_known, entry, change, catalogue)

@@ -68,6 +68,14 @@ options:
         It is listed in RV(purchases) with a null cost, shown in check mode, and never sent twice after an
         ambiguous failure (a re-run reads the channels first).
     type: int
+  receive_sms:
+    description:
+      - Whether the number receives SMS. Sent with an order; for an owned number, read with the API's per-number
+        read (one more request, made only when this is set) and changed with C(receive_sms), together with
+        O(documents_group_id) when that is not V(0).
+      - V(true) is refused before any write when the number's destination has no SMS (the API reads C(null)
+        for it). V(false) on such a number is already so and changes nothing.
+    type: bool
   direction_id:
     description:
       - The destination (city) to order the number in, from M(zadarma.telephony.zadarma_number_info).
@@ -94,10 +102,6 @@ options:
       - The renewal period after the first one.
     type: str
     choices: [month, year]
-  receive_sms:
-    description:
-      - Whether the number receives SMS, where the destination supports it.
-    type: bool
   purpose:
     description:
       - The purpose of use, where the destination asks for it.
@@ -216,6 +220,11 @@ number:
       description: Incoming channels; null when the API does not say (a number just ordered, in check mode).
       type: int
       sample: 2
+    receive_sms:
+      description: Whether the number receives SMS; null when it cannot (its destination has no SMS).
+      returned: when O(receive_sms) is set
+      type: bool
+      sample: true
     changes:
       description: What was (or would be) changed, one line each.
       type: list

@@ -15,14 +15,15 @@ description:
   - O(countries=true) returns the countries numbers can be ordered in; O(country) returns that country's
     destinations (cities) with their fees and document requirements; O(direction_id) without O(country)
     returns the numbers available to order in that destination.
-  - Each selector costs one request; an empty result is an empty list, not an error.
+  - Each selector costs one request (O(number) two); an empty result is an empty list, not an error.
   - O(user_id) is accepted like in every module of the collection (so that C(module_defaults) can set it for the
     whole group), but none of the methods this module calls takes it, so it reads the account of the API key.
 author: zadarma.telephony contributors (@zadarma)
 options:
   number:
     description:
-      - Return only this owned number. Fails if the account does not own it.
+      - Return only this owned number, with its RV(numbers[].receive_sms) (one more request). Fails if the
+        account does not own it.
     type: str
   countries:
     description:
@@ -159,6 +160,13 @@ numbers:
       description: C(common) (active) or C(order) (ordered, not yet connected).
       type: str
       sample: common
+    receive_sms:
+      description:
+        - Whether the number receives SMS; null when it cannot (its destination has no SMS).
+        - The list of owned numbers does not carry it, so it costs one more request (the API's per-number read).
+      returned: with O(number)
+      type: bool
+      sample: false
 countries:
   description: Countries numbers can be ordered in.
   returned: when O(countries=true)
@@ -268,7 +276,11 @@ def main():
         owned = zm.run(api.owned_numbers, zm.api)
         if number and number not in owned:
             zm.fail('number: %s is not owned by this account' % number)
-        result['numbers'] = [owned[number]] if number else [owned[n] for n in sorted(owned)]
+        if number:
+            detail = zm.run(api.number_detail, zm.api, number)
+            result['numbers'] = [dict(owned[number], receive_sms=detail['receive_sms'])]
+        else:
+            result['numbers'] = [owned[n] for n in sorted(owned)]
     if p['balance']:
         result['balance'] = zm.run(api.balance, zm.api)
     zm.exit(**result)

@@ -72,6 +72,11 @@ options:
           - Incoming channels, 1 or more. The API publishes no price for more channels, so the change is
             handled like a payment (see O(zadarma.telephony.zadarma_number#module:channels)).
         type: int
+      receive_sms:
+        description:
+          - Whether the number receives SMS (see O(zadarma.telephony.zadarma_number#module:receive_sms)). Each
+            owned number that sets it costs one more read, the list of owned numbers does not carry it.
+        type: bool
       direction_id:
         description: The destination to order in, for a number not owned (or to choose one from).
         type: int
@@ -94,9 +99,6 @@ options:
         description: The renewal period after the first one.
         type: str
         choices: [month, year]
-      receive_sms:
-        description: Whether an ordered number receives SMS.
-        type: bool
       purpose:
         description: The purpose of use, where the destination asks for it.
         type: str
@@ -190,6 +192,10 @@ numbers:
       description: What was (in check mode, would be) changed.
       type: list
       elements: str
+    receive_sms:
+      description: Whether the number receives SMS; null when it cannot (its destination has no SMS).
+      returned: when the entry sets O(numbers[].receive_sms)
+      type: bool
   sample: [{"number": "442037691880", "sip": "00001", "caller_name": "Reception", "autoprolongation": true,
             "test_mode": false, "status": "on", "stop_date": "2026-12-22 10:00:00", "index": 0, "key": "office1",
             "decision": "owned", "cost": 0.0, "changes": []}]

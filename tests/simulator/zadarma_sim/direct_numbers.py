@@ -31,11 +31,17 @@ def list_entry(record):
     return entry
 
 
-def info_entry(record):
+def info_entry(record, dest):
     entry = {key: record[key] for key in INFO_FIELDS}
     entry['number'] = '+' + record['number']  # the vendor's quirk: info has '+', the list has not
     entry['channels'] = str(record['channels'])
+    # The spec: null when the number cannot receive SMS (its destination has none); else on or off.
+    entry['receive_sms'] = (record['receive_sms'] or 'false') if sms_capable(dest) else None
     return entry
+
+
+def sms_capable(dest):
+    return bool(dest) and dest.get('receive_sms') == 'true'
 
 
 def destination_entry(dest, currency):
@@ -57,7 +63,8 @@ class NumbersApi(Backend):
         return {'info': [list_entry(record) for record in account.numbers.values()]}
 
     def number_info(self, account, params):
-        return {'info': info_entry(account.number(number_param(params)))}
+        record = account.number(number_param(params))
+        return {'info': info_entry(record, self.catalog.destinations.get(record.get('direction_id')))}
 
     # Per-number settings --------------------------------------------------------------------------
     def autoprolongation(self, account, params):
@@ -111,9 +118,10 @@ class NumbersApi(Backend):
     def set_receive_sms(self, account, params):
         record = account.number(number_param(params))
         value = choice(params, 'value', ('on', 'off')) or required(params, 'value')
-        dest = self.catalog.destinations.get(record.get('direction_id')) or {}
-        if value == 'on' and dest.get('receive_sms') != 'true':
+        if not sms_capable(self.catalog.destinations.get(record.get('direction_id'))):
             raise ApiError('SMS reception is not available for this number')
+        if params.get('documents_group_id') not in (None, ''):
+            account.group(int_param(params, 'documents_group_id'))  # 0 is the main group
         record['receive_sms'] = flag(value)
         return {'number': record['number'], 'receive_sms': value}
 

@@ -24,6 +24,8 @@ SET_SIP = API + '/v1/direct_numbers/set_sip_id/'
 SET_CALLER = API + '/v1/direct_numbers/set_caller_name/'
 AUTOPROLONG = API + '/v1/direct_numbers/autoprolongation/'
 CHANNELS = API + '/v1/direct_numbers/incoming_channels/'
+DETAIL = API + '/v1/direct_numbers/number/'
+RECEIVE_SMS = API + '/v1/direct_numbers/receive_sms/'
 
 
 def owned(number, **changes):
@@ -67,3 +69,11 @@ def add_catalogue(api, available=((NEW_ID, NEW),), destination=None, direction_i
     api.get(AVAILABLE % direction_id, json=success(numbers=[dict(id=i, direction_id=direction_id, number=n)
                                                             for i, n in available]))
     api.get(COUNTRY, json=success(info=[destination]))
+
+
+def add_detail(api, item, receive_sms):
+    """The per-number read of an owned number (``item`` as the list gives it): '+' before the digits, no
+    ``minutes`` nor ``type``, and ``receive_sms`` (None when the number cannot receive SMS)."""
+    info = dict((k, v) for k, v in item.items() if k not in ('minutes', 'type'))
+    api.get(DETAIL, json=success(info=dict(info, number='+' + item['number'], channels=str(item['channels']),
+                                           receive_sms=receive_sms)))

@@ -20,7 +20,7 @@ from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import mod
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.module_harness import calls, success, writes
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.numbers_data import (
     AUTOPROLONG, BERLIN, CHANNELS, COUNTRIES, LONDON, NEW, NEW_ID, ORDER, ORDER_ARGS, PROLONG, RECEPTION, SET_CALLER, SET_SIP, US,
-    VALID, add_balance, add_catalogue, add_list, add_sips, owned,
+    RECEIVE_SMS, VALID, add_balance, add_catalogue, add_detail, add_list, add_sips, owned,
 )
 
 ok = functools.partial(harness.ok, module)
@@ -175,11 +175,13 @@ def test_check_mode_order_reads_only_and_reports_the_cost(api):
 
 def test_order_then_settings(api):
     add_list(api, RECEPTION)
-    add_catalogue(api, available=(('other', '442030000041'), (NEW_ID, NEW)))
+    add_catalogue(api, available=(('other', '442030000041'), (NEW_ID, NEW)), destination=dict(LONDON, receive_sms='true'))
     add_sips(api)
     add_balance(api)
     api.post(ORDER, json=success(number=NEW, is_reserved='false', is_activated='true'))
-    add_list(api, RECEPTION, owned(NEW, start_date='2026-03-01 10:00:00', stop_date='2026-03-31 10:00:00'))
+    bought = owned(NEW, start_date='2026-03-01 10:00:00', stop_date='2026-03-31 10:00:00')
+    add_list(api, RECEPTION, bought)
+    add_detail(api, bought, 'true')  # ordered with SMS: nothing more to write
     api.put(SET_SIP, json=success())
     result = ok(dict(ORDER_ARGS, sip_id='00002', period='3month', autorenew_period='year', receive_sms=True,
                      purpose='support line'))
@@ -189,7 +191,7 @@ def test_order_then_settings(api):
                                                    purpose='support line')),
         ('PUT', '/v1/direct_numbers/set_sip_id/', dict(number=NEW, type='common', sip_id='00002')),
     ]
-    assert [path for _m, path, _p in calls(api)][-2] == '/v1/direct_numbers/'  # read again after the order
+    assert [path for _m, path, _p in calls(api)][-3:-1] == ['/v1/direct_numbers/', '/v1/direct_numbers/number/']
     assert result['changed'] is True and result['ordered'] is True
     assert result['purchases'][0]['cost'] == 6.0 and result['cost'] == 6.0
     assert result['number']['stop_date'] == '2026-03-31 10:00:00'  # as the API reports it after the order
@@ -384,3 +386,75 @@ def test_channels_answer_lost_is_not_sent_again(api):
     result = failed(dict(number='442037691880', channels=4))
     assert len(writes(api)) == 1 and result['ambiguous'] is True
     assert result['method'] == 'PUT /v1/direct_numbers/incoming_channels/'
+
+
+# SMS reception: the one setting the list lacks, read per number only where it is set ------------------------------
+def test_receive_sms_read_and_written_only_where_it_differs(api):
+    add_list(api, RECEPTION, US)
+    add_detail(api, US, 'false')
+    api.put(RECEIVE_SMS, json=success(number=US['number'], receive_sms='on'))
+    result = ok(dict(number=US['number'], receive_sms=True, documents_group_id=12), diff=True)
+    assert calls(api)[:2] == [('GET', '/v1/direct_numbers/', {}),
+                              ('GET', '/v1/direct_numbers/number/', dict(number=US['number']))]
+    assert writes(api) == [('PUT', '/v1/direct_numbers/receive_sms/',
+                            dict(number=US['number'], value='on', documents_group_id='12'))]
+    assert result['changed'] is True and result['number']['receive_sms'] is True
+    assert result['diff']['before']['receive_sms'] is False and result['diff']['after']['receive_sms'] is True
+    assert result['purchases'] == []
+    api.reset()
+    add_list(api, RECEPTION, US)
+    add_detail(api, US, 'true')
+    result = ok(dict(number=US['number'], receive_sms=True, documents_group_id=12))
+    assert result['changed'] is False and writes(api) == [] and len(api.calls) == 2
+
+
+def test_receive_sms_off_without_a_documents_group_sends_none(api):
+    add_list(api, US)
+    add_detail(api, US, 'on')
+    api.put(RECEIVE_SMS, json=success(number=US['number'], receive_sms='off'))
+    ok(dict(number=US['number'], receive_sms=False))
+    assert writes(api) == [('PUT', '/v1/direct_numbers/receive_sms/', dict(number=US['number'], value='off'))]
+
+
+def test_receive_sms_check_mode_reads_and_writes_nothing(api):
+    add_list(api, US)
+    add_detail(api, US, 'false')
+    result = ok(dict(number=US['number'], receive_sms=True), check_mode=True, diff=True)
+    assert writes(api) == [] and result['changed'] is True
+    assert result['number']['changes'] == ['turn SMS reception on for 12125550199']
+
+
+def test_receive_sms_on_a_number_without_sms_is_refused_before_any_write(api):
+    add_list(api, RECEPTION)
+    add_detail(api, RECEPTION, None)
+    result = failed(dict(number=RECEPTION['number'], sip_id='00002', receive_sms=True))
+    assert result['msg'].startswith('receive_sms: 442037691880 cannot receive SMS: the API reports no SMS for it')
+    assert writes(api) == []
+
+
+def test_receive_sms_off_on_a_number_without_sms_is_already_so(api):
+    add_list(api, RECEPTION)
+    add_detail(api, RECEPTION, None)
+    result = ok(dict(number=RECEPTION['number'], receive_sms=False))
+    assert result['changed'] is False and writes(api) == []
+    assert result['number']['receive_sms'] is None
+
+
+def test_receive_sms_unset_costs_no_read(api):
+    add_list(api, RECEPTION)
+    ok(dict(number=RECEPTION['number'], caller_name='Reception'))
+    assert [path for _m, path, _p in calls(api)] == ['/v1/direct_numbers/']
+
+
+def test_order_with_sms_in_a_destination_without_sms_is_refused(api):
+    add_list(api, RECEPTION)
+    add_catalogue(api)
+    result = failed(dict(ORDER_ARGS, sip_id='00002', receive_sms=True))
+    assert result['msg'] == 'receive_sms: numbers of London (13755) cannot receive SMS; nothing is ordered'
+    assert writes(api) == []
+
+
+def test_state_absent_takes_no_receive_sms(api):
+    result = failed(dict(number=RECEPTION['number'], state='absent', receive_sms=False))
+    assert result['msg'].startswith('state: absent lets the number lapse; it takes no settings')
+    assert calls(api) == []

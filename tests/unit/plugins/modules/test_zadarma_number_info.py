@@ -16,7 +16,7 @@ from ansible_collections.zadarma.telephony.plugins.modules import zadarma_number
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules import module_harness as harness
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.module_harness import calls, success, writes
 from ansible_collections.zadarma.telephony.tests.unit.plugins.modules.numbers_data import (
-    AVAILABLE, BERLIN, COUNTRIES, COUNTRY, LIST, LONDON, NEW, NEW_ID, RECEPTION, US, add_balance, add_list,
+    AVAILABLE, BERLIN, COUNTRIES, COUNTRY, LIST, LONDON, NEW, NEW_ID, RECEPTION, US, add_balance, add_detail, add_list,
 )
 
 ok = functools.partial(harness.ok, module)
@@ -49,9 +49,18 @@ def test_no_owned_numbers_is_an_empty_list(api):
 
 def test_one_number_in_any_format(api):
     add_list(api, RECEPTION, US)
+    add_detail(api, US, 'true')
     result = ok(dict(number='+1 (212) 555-0199'))
     assert [n['number'] for n in result['numbers']] == ['12125550199']
-    assert len(api.calls) == 1
+    assert result['numbers'][0]['receive_sms'] is True and result['numbers'][0]['minutes'] == 0  # list + detail
+    assert calls(api) == [('GET', '/v1/direct_numbers/', {}),
+                          ('GET', '/v1/direct_numbers/number/', dict(number='12125550199'))]
+
+
+def test_every_number_without_receive_sms_is_one_read(api):
+    add_list(api, RECEPTION, US)
+    result = ok(dict())
+    assert len(api.calls) == 1 and all('receive_sms' not in n for n in result['numbers'])
 
 
 def test_not_owned_number_fails(api):
