@@ -32,6 +32,8 @@ LOCAL_CASES = [
     ("zadarma_number", dict(number=OWNED, paid_until="next month"), "paid_until: 'next month' is not a date"),
     ("zadarma_number", dict(number=OWNED, channels=0), "channels: must be 1 or more incoming channels, not 0"),
     ("zadarma_number", dict(number=OWNED, channels="2.5"), "channels"),
+    ("zadarma_number", dict(number=OWNED, receive_sms="sometimes"), "receive_sms"),
+    ("zadarma_number", dict(number=OWNED, state="absent", receive_sms=False), "state: absent lets the number lapse"),
     ("zadarma_number", dict(number=OWNED, period="week"), "period must be one of"),
     ("zadarma_number", dict(number=OWNED, autorenew_period="decade"), "autorenew_period must be one of"),
     ("zadarma_number", dict(number=OWNED, max_monthly_fee=-1), "max_monthly_fee: must not be negative"),
@@ -58,6 +60,7 @@ LOCAL_CASES = [
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED, caller_name="Ümlaut")]), "numbers[0].caller_name: "),
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED, paid_until="31.12.2027")]), "numbers[0].paid_until: "),
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED, channels=-2)]), "numbers[0].channels: must be 1 or more"),
+    ("zadarma_numbers", dict(numbers=[dict(number=OWNED, receive_sms="maybe")]), "receive_sms"),
     ("zadarma_numbers", dict(numbers=[dict(number=OWNED, period="week")]), "period must be one of: month, 3month, got: week found in numbers"),
     ("zadarma_numbers", dict(numbers=[dict(numbr=OWNED)]), "module: numbers.numbr"),
     ("zadarma_number_info", dict(number="12"), "number: '12' is not a phone number"),
@@ -93,6 +96,10 @@ REMOTE_CASES = [
     ("zadarma_number", dict(number="442030000001", direction_id=99), "direction_id: destination 99 was not found"),
     ("zadarma_number", dict(number="4930999999"), "number: 4930999999 is not owned by this account, and there is no direction_id"),
     ("zadarma_number_info", dict(number="4930999999"), "number: 4930999999 is not owned by this account"),
+    ("zadarma_number", dict(number=OWNED, sip_id="00002", receive_sms=True),
+     "receive_sms: 442037691880 cannot receive SMS: the API reports no SMS for it"),
+    ("zadarma_number", dict(number="442030000001", direction_id=13755, country="GB", sip_id="00001", receive_sms=True),
+     "receive_sms: numbers of London (13755) cannot receive SMS; nothing is ordered"),
 ]
 
 
@@ -163,6 +170,8 @@ ROUTING_HOSTS = {
     "r_bool": ([dict(number="442030000105", test_mode="maybe")], "test_mode"),
     "r_not_owned": ([dict(number="442030000106", sip_id="00001")], "number: 442030000106 is not owned by this account"),
     "r_channels": ([dict(number="442030000107", channels=0)], "channels: must be 1 or more incoming channels"),
+    "r_sms_type": ([dict(number="442030000108", receive_sms="sometimes")], "receive_sms"),
+    "r_sms_none": ([dict(number="442037691880", receive_sms=True)], "receive_sms: 442037691880 cannot receive SMS"),
 }
 ORDERING_HOSTS = {
     "o_country": (dict(number_order_country="Germany"), "country: 'GERMANY' is not an ISO 3166-1 alpha-2"),
@@ -176,6 +185,8 @@ ORDERING_HOSTS = {
     "o_no_target": (dict(number_order_sip_id=None), "number_order_sip_id: not set, nor number_order_number"),
     "o_caller": (dict(number_order_caller_name="x" * 31), "number_order_caller_name: "),
     "o_guard": (dict(number_order_max_monthly_fee=1), "number_order_max_monthly_fee: the monthly fee of London is 2.00"),
+    "o_sms": (dict(number_order_receive_sms=True, number_order_sip_id="desk@pbx.example.com"),
+              "number_order_receive_sms: numbers of London (13755) cannot receive SMS"),
 }
 
 
