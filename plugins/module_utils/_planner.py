@@ -447,8 +447,8 @@ def provisional_record(order):
                   autoprolongation=True, test_mode=False, start_date=now.strftime(API_DATETIME),
                   stop_date=add_months(now, months).strftime(API_DATETIME), monthly_fee=order.destination['monthly_fee'],
                   currency=order.destination['currency'], channels=None, minutes=None, type='order')
-    if order.write.params['receive_sms'] is not None:
-        record['receive_sms'] = bool(order.write.params['receive_sms'])  # ordered with it
+    if order.write.params['receive_sms'] is not None:  # ordered with it; null where the destination has no SMS
+        record['receive_sms'] = bool(order.write.params['receive_sms']) if order.destination['receive_sms'] else None
     return record
 
 
