@@ -31,7 +31,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv stage ansible-test-cache sanity units integration awx simulator-tests lint build \
         build-check galaxy docs docs-lint docs-check chromium matrix test test-fast demo simulator bench \
-        clean distclean eda-tests chaos
+        clean distclean eda-tests chaos money-tests-repeat
 
 help:
 	@echo "make demo             run the demo against the local Zadarma API simulator"
@@ -56,6 +56,7 @@ help:
 	@echo "make simulator        run the simulator in the foreground on 127.0.0.1:$(SIM_PORT)"
 	@echo "make bench            run benchmarks/run.py"
 	@echo "make chaos            the chaos soak: random faults, money checked (CHAOS_SEED=N replays, CHAOS_SECONDS=S)"
+	@echo "make money-tests-repeat  the concurrency and kill tests RUNS times in a row (default 10)"
 	@echo "make clean            remove build output (distclean also removes .venv and .venvs)"
 	@echo "Any target takes VENV=.venvs/<line> to run on another line of tests/matrix.txt."
 
@@ -179,6 +180,16 @@ test-fast:
 # Seeded random faults over many route/order/prolong runs (about 3 minutes); prints the seed to replay.
 chaos: $(VENV_READY) stage
 	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) tests/chaos/soak.py
+
+# The concurrency and kill tests, RUNS times in a row (default 10); stops at the first failing round.
+RUNS ?= 10
+money-tests-repeat: $(VENV_READY) stage
+	@for run in $$(seq $(RUNS)); do t=$$(date +%s); \
+	  ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/pytest -q -p no:cacheprovider \
+	    tests/integration/test_kill.py tests/integration/test_concurrency.py > build/money-tests-$$run.log 2>&1 \
+	    || { tail -40 build/money-tests-$$run.log; echo "money-tests-repeat: round $$run of $(RUNS) FAILED"; exit 1; }; \
+	  echo "money-tests-repeat: round $$run of $(RUNS): $$(tail -1 build/money-tests-$$run.log | tr -d =) ($$(( $$(date +%s) - t )) s)"; \
+	done; echo "money-tests-repeat: $(RUNS) rounds in a row passed"
 
 demo: $(VENV_READY) stage
 	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) scripts/demo.py

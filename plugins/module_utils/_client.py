@@ -88,9 +88,9 @@ def sign(path, query, secret):
     return base64.b64encode(digest.encode('ascii')).decode('ascii')
 
 
-def method_path(method):
+def endpoint_path(endpoint):
     """'direct_numbers/order' or '/v1/direct_numbers/order/' -> '/v1/direct_numbers/order/'."""
-    path = method.strip('/')
+    path = endpoint.strip('/')
     if not path.startswith('v1/'):
         path = 'v1/' + path
     return '/' + path + '/'
@@ -258,31 +258,18 @@ class ZadarmaClient(object):
     def __repr__(self):  # never show the secret
         return 'ZadarmaClient(api_url=%r, api_key=%r)' % (self.api_url, self.api_key)
 
-    # Public verbs --------------------------------------------------------------------------------
-    def get(self, method, params=None):
-        return self.request('GET', method, params)
-
-    def put(self, method, params=None):
-        return self.request('PUT', method, params)
-
-    def post(self, method, params=None, before_resend=None):
-        return self.request('POST', method, params, before_resend=before_resend)
-
-    def upload(self, method, params, filename, content, content_type, before_resend=None):
-        """multipart/form-data: the non-file fields are signed, the file part carries the raw bytes."""
-        return self.request('POST', method, params, file=(filename, content, content_type),
-                            before_resend=before_resend)
-
     # Transport -----------------------------------------------------------------------------------
-    def request(self, http_method, method, params=None, file=None, before_resend=None, idempotent=None):
+    def request(self, http_method, endpoint, params=None, file=None, before_resend=None, idempotent=None):
         """Send one API request and return the decoded body, or raise ZadarmaError.
 
+        ``endpoint``: the API method's path (``direct_numbers/order``); ``file``: (name, bytes, content type)
+        for a multipart/form-data upload, whose non-file fields are signed and whose file part is sent raw.
         ``before_resend`` (for POSTs): called after a 429 and the wait; the POST is sent again only if it
         returns True ("still needed", judged from the state the POST would change). Without it, a POST
         that drew a 429 is not sent again (RateLimitedError).
         ``idempotent=False`` treats a PUT that may cost money like a POST (the rules above).
         """
-        path = method_path(method)
+        path = endpoint_path(endpoint)
         label = '%s %s' % (http_method, path)
         fields = dict(params or {})
         fields['format'] = 'json'

@@ -72,9 +72,9 @@ def test_rulebook_fires_when_a_number_turns_on(simulator, tmp_path):
     # A Berlin number ordered with a passport that is not verified yet: status `checking`.
     client = ZadarmaClient(simulator.api_key, simulator.api_secret, simulator.url)
     control(simulator, "POST", "/_sim/config", {"auto_verify": False})
-    client.upload("documents/upload", dict(group_id=0, document_type="passport"), "passport.pdf", b"%PDF-1.4 x",
-                  "application/pdf")
-    client.post("direct_numbers/order", dict(direction_id=BERLIN_DIRECTION, documents_group_id=0))
+    client.request("POST", "documents/upload", dict(group_id=0, document_type="passport"),
+                   file=("passport.pdf", b"%PDF-1.4 x", "application/pdf"))
+    client.request("POST", "direct_numbers/order", dict(direction_id=BERLIN_DIRECTION, documents_group_id=0))
     assert numbers(simulator)[BERLIN_NUMBER]["status"] == "checking"
     stop_date = numbers(simulator)[NEW_YORK]["stop_date"]
 

@@ -16,35 +16,25 @@ import pytest
 
 from conftest import STAGED_COLLECTION
 
-SOURCE = os.path.join(STAGED_COLLECTION, "extensions", "eda", "plugins", "event_source", "number_events.py")
+HARNESS = os.path.join(STAGED_COLLECTION, "tests", "unit", "extensions", "eda", "source_harness.py")
 LONDON, NEW_YORK = "442037691880", "12125550199"   # seed: routed / unrouted, 5 days left
 LONDON_DIRECTION, BERLIN_DIRECTION = 13755, 3766
 BERLIN_NUMBER = "49301000000"                     # seed: the first available Berlin number
 
 
-def load_source():
-    if not os.path.exists(SOURCE):
-        pytest.fail("the staged collection is missing (%s): run `make stage` first" % SOURCE)
-    spec = importlib.util.spec_from_file_location("number_events_under_test", SOURCE)
+def load_harness():
+    """The event source's test harness (tests/unit/extensions/eda/source_harness.py), from the staged copy."""
+    if not os.path.exists(HARNESS):
+        pytest.fail("the staged collection is missing (%s): run `make stage` first" % HARNESS)
+    spec = importlib.util.spec_from_file_location("source_harness", HARNESS)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-class ListQueue:
-    def __init__(self):
-        self.events = []
-
-    async def put(self, event):
-        self.events.append(event)
-
-
-class Stop(Exception):
-    pass
-
-
 def test_events_follow_the_simulator(simulator, caplog):
-    source = load_source()
+    harness = load_harness()
+    source = harness.load_source("number_events_under_test")
     settings = source.parse_args(dict(api_key=simulator.api_key, api_secret=simulator.api_secret, api_url=simulator.url,
                                       interval=10, balance_below=50))
     client = source.ZadarmaClient(settings["api_key"], settings["api_secret"], settings["api_url"],
@@ -54,17 +44,17 @@ def test_events_follow_the_simulator(simulator, caplog):
     def change_account(poll):
         """What happens to the account after each poll."""
         if poll == 0:
-            client.put("direct_numbers/set_sip_id", dict(number=LONDON, sip_id="00002"))
-            client.post("direct_numbers/order", dict(direction_id=LONDON_DIRECTION, documents_group_id=0))
-            client.upload("documents/upload", dict(group_id=0, document_type="passport"), "passport.pdf",
-                          b"%PDF-1.4 test", "application/pdf")
-            client.post("direct_numbers/order", dict(direction_id=BERLIN_DIRECTION, documents_group_id=0))
+            client.request("PUT", "direct_numbers/set_sip_id", dict(number=LONDON, sip_id="00002"))
+            client.request("POST", "direct_numbers/order", dict(direction_id=LONDON_DIRECTION, documents_group_id=0))
+            client.request("POST", "documents/upload", dict(group_id=0, document_type="passport"),
+                           file=("passport.pdf", b"%PDF-1.4 test", "application/pdf"))
+            client.request("POST", "direct_numbers/order", dict(direction_id=BERLIN_DIRECTION, documents_group_id=0))
         elif poll == 1:
             simulator.set_state(verify_files=True, balance=42.0)
         elif poll == 2:
             simulator.fault(path="/v1/direct_numbers/", kind="status", status=503, count=4)
         elif poll == 3:
-            client.post("direct_numbers/prolong", dict(number=NEW_YORK, months=1))
+            client.request("POST", "direct_numbers/prolong", dict(number=NEW_YORK, months=1))
 
     poll_ends, change_ends = [], []  # simulator log seq after each poll, and after the scenario's changes
 
@@ -72,12 +62,12 @@ def test_events_follow_the_simulator(simulator, caplog):
         assert seconds == 10
         poll_ends.append(simulator.log()[-1]["seq"])
         if len(poll_ends) == 5:
-            raise Stop()
+            raise harness.Stop()
         change_account(len(poll_ends) - 1)
         change_ends.append(simulator.log()[-1]["seq"])
 
-    queue = ListQueue()
-    with caplog.at_level(logging.WARNING), pytest.raises(Stop):
+    queue = harness.ListQueue()
+    with caplog.at_level(logging.WARNING), pytest.raises(harness.Stop):
         asyncio.run(source.watch(queue, client, settings, sleep=sleep))
     events = [event["zadarma"] for event in queue.events]
     summary = [(e["type"], e.get("number"), e.get("to") or e.get("days_left") or e.get("balance")) for e in events]

@@ -8,29 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import importlib.util
 import json
 import logging
-import os
 
 import pytest
 import responses
 
 from ansible_collections.zadarma.telephony.plugins.module_utils._client import RetryPolicy, ZadarmaClient
+from ansible_collections.zadarma.telephony.tests.unit.extensions.eda.source_harness import ListQueue, Stop, load_source
 
-SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..',
-                      'extensions', 'eda', 'plugins', 'event_source', 'number_events.py')
 KEY = 'test_key_1234567890'
 SECRET = 'test_secret_abcdef'
 BASE = 'https://api.zadarma.com'
 TODAY = datetime.date(2026, 6, 1)
-
-
-def load_source():
-    spec = importlib.util.spec_from_file_location('number_events', SOURCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 number_events = load_source()
@@ -46,18 +36,6 @@ def api_number(number, **values):
                 currency='USD', channels=2, minutes=0, autorenew='true', is_on_test='false', type='common')
     item.update(values)
     return item
-
-
-class ListQueue(object):
-    def __init__(self):
-        self.events = []
-
-    async def put(self, event):
-        self.events.append(event)
-
-
-class Stop(Exception):
-    pass
 
 
 class Script(object):

@@ -29,7 +29,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._client import (
     ZadarmaError,
     build_query,
     check_api_url,
-    method_path,
+    endpoint_path,
     php_urlencode,
     sign,
 )
@@ -130,7 +130,7 @@ def client(make_client):
 
 
 def url(method):
-    return BASE + method_path(method)
+    return BASE + endpoint_path(method)
 
 
 OK = {'status': 'success'}
@@ -249,8 +249,8 @@ def test_build_query_cyrillic():
     ('v1/direct_numbers/order', '/v1/direct_numbers/order/'),
     ('documents/groups/get/12', '/v1/documents/groups/get/12/'),
 ])
-def test_method_path(method, path):
-    assert method_path(method) == path
+def test_endpoint_path(method, path):
+    assert endpoint_path(method) == path
 
 
 # Vectors through the client: the Authorization header actually sent ----------------------------------
@@ -271,7 +271,7 @@ def test_vectors_through_client(mocked, client, http_method, path, params, signa
 def test_get_sends_the_signed_query_string(mocked, client):
     mocked.add('GET', url('statistics'), json=OK)
     params = {'start': '2024-01-01 00:00:00', 'end': '2024-01-31 23:59:59', 'sip': '00001'}
-    client.get('statistics', params)
+    client.request('GET', 'statistics', params)
     request = mocked.calls[0].request
     sent = urlsplit(request.url)
     assert sent.scheme == 'https' and sent.netloc == 'api.zadarma.com'
@@ -287,7 +287,7 @@ def test_get_signature_recomputed_from_the_sent_parameters(mocked, client):
     """What a server that re-encodes the received parameters (as PHP's http_build_query) would check."""
     mocked.add('GET', url('direct_numbers/number'), json=OK)
     params = {'number': '442037691880', 'note': 'a~b *c@d Тест', 'empty': ''}
-    client.get('direct_numbers/number', params)
+    client.request('GET', 'direct_numbers/number', params)
     sent = urlsplit(mocked.calls[0].request.url)
     received = dict(parse_qsl(sent.query, keep_blank_values=True))
     assert received == dict(params, format='json')
@@ -297,7 +297,7 @@ def test_get_signature_recomputed_from_the_sent_parameters(mocked, client):
 def test_get_query_on_the_wire_is_exactly_the_signed_string_with_tilde(mocked, client):
     mocked.add('GET', url('direct_numbers/number'), json=OK)
     params = {'number': '442037691880', 'note': 'a~b'}
-    client.get('direct_numbers/number', params)
+    client.request('GET', 'direct_numbers/number', params)
     sent = urlsplit(mocked.calls[0].request.url)
     assert sent.query == build_query(dict(params, format='json'))  # 'format=json&note=a%7Eb&number=...'
 
@@ -312,7 +312,7 @@ def test_put_and_post_send_the_signed_string_as_form_body(mocked, client, http_m
     assert len(mocked.calls) == 1
     request = mocked.calls[0].request
     sent = urlsplit(request.url)
-    assert sent.path == method_path(method)
+    assert sent.path == endpoint_path(method)
     assert sent.query == ''
     expected = ref_param_string(dict(params, format='json'))
     assert 'format=json' in expected.split('&')
@@ -326,7 +326,7 @@ def test_upload_is_multipart_with_signed_fields_and_raw_bytes(mocked, client):
     mocked.add('POST', url('documents/upload'), json={'status': 'success', 'doc_name': 'passport.pdf'})
     content = b'%PDF-1.4\r\n\x00\xff\xfe binary\r\n--not-a-boundary\r\n' + bytes(range(256))
     params = {'group_id': 12, 'document_type': 'passport', 'user_id': None, 'comment': 'Скан ~ 1'}
-    result = client.upload('documents/upload', params, 'passport.pdf', content, 'application/pdf')
+    result = client.request('POST', 'documents/upload', params, file=('passport.pdf', content, 'application/pdf'))
     assert result['doc_name'] == 'passport.pdf'
     assert len(mocked.calls) == 1
     request = mocked.calls[0].request
@@ -359,7 +359,7 @@ def test_requests_do_not_follow_redirects_and_use_timeout_and_verify(client):
 
     client.session = Session()
     with pytest.raises(ZadarmaError) as info:
-        client.get('info/balance')
+        client.request('GET', 'info/balance')
     assert seen['allow_redirects'] is False
     assert seen['timeout'] == 7
     assert seen['verify'] not in (False, None)  # True, or the CA bundle named by REQUESTS_CA_BUNDLE
@@ -378,7 +378,7 @@ def test_429_then_200_waits_until_reset_epoch(mocked, client, fake_time):
     mocked.add('GET', url('info/balance'), **limited(int(NOW) + 10))
     mocked.add('GET', url('info/balance'), json={'status': 'success', 'balance': 1},
                headers={'X-RateLimit-Remaining': '99', 'X-RateLimit-Reset': str(int(NOW) + 70)})
-    assert client.get('info/balance')['balance'] == 1
+    assert client.request('GET', 'info/balance')['balance'] == 1
     assert len(mocked.calls) == 2
     assert len(fake_time.sleeps) == 1
     assert 10 <= fake_time.sleeps[0] <= 10 + JITTER
@@ -399,7 +399,7 @@ def test_429_jitter_is_bounded_by_the_policy(mocked, make_client, fake_time, mon
     client = make_client(jitter=2.5)
     mocked.add('GET', url('info/balance'), **limited(int(NOW) + 10))
     mocked.add('GET', url('info/balance'), json=OK)
-    client.get('info/balance')
+    client.request('GET', 'info/balance')
     assert bounds == [(0, 2.5)]
     assert fake_time.sleeps == [12.5]
 
@@ -408,7 +408,7 @@ def test_429_jitter_zero_waits_exactly_until_reset(mocked, make_client, fake_tim
     client = make_client(jitter=0)
     mocked.add('GET', url('info/balance'), **limited(int(NOW) + 17))
     mocked.add('GET', url('info/balance'), json=OK)
-    client.get('info/balance')
+    client.request('GET', 'info/balance')
     assert fake_time.sleeps == [17]
 
 
@@ -416,14 +416,14 @@ def test_429_wait_is_capped_by_rate_limit_max_wait(mocked, make_client, fake_tim
     client = make_client(jitter=0, rate_limit_max_wait=65.0)
     mocked.add('GET', url('info/balance'), **limited(int(NOW) + 3600))
     mocked.add('GET', url('info/balance'), json=OK)
-    client.get('info/balance')
+    client.request('GET', 'info/balance')
     assert fake_time.sleeps == [65.0]
 
 
 def test_429_small_reset_is_read_as_seconds(mocked, client, fake_time):
     mocked.add('GET', url('info/balance'), **limited(5))
     mocked.add('GET', url('info/balance'), json=OK)
-    client.get('info/balance')
+    client.request('GET', 'info/balance')
     assert len(mocked.calls) == 2
     assert len(fake_time.sleeps) == 1
     assert 5 <= fake_time.sleeps[0] <= 5 + JITTER
@@ -432,7 +432,7 @@ def test_429_small_reset_is_read_as_seconds(mocked, client, fake_time):
 def test_429_is_retried_for_put(mocked, client):
     mocked.add('PUT', url('direct_numbers/set_sip_id'), **limited(3))
     mocked.add('PUT', url('direct_numbers/set_sip_id'), json=OK)
-    assert client.put('direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'}) == OK
+    assert client.request('PUT', 'direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'}) == OK
     assert len(mocked.calls) == 2
     assert mocked.calls[0].request.body == mocked.calls[1].request.body
 
@@ -465,10 +465,10 @@ def test_429_on_a_post_is_sent_again_when_before_resend_says_still_needed(mocked
         return True
 
     if kind == 'upload':
-        result = client.upload('documents/upload', {'group_id': 1}, 'p.png', b'\x89PNG\r\n', 'image/png',
-                               before_resend=still_needed)
+        result = client.request('POST', 'documents/upload', {'group_id': 1}, file=('p.png', b'\x89PNG\r\n', 'image/png'),
+                                before_resend=still_needed)
     else:
-        result = client.post(kind, {'number_id': 'abc'}, before_resend=still_needed)
+        result = client.request('POST', kind, {'number_id': 'abc'}, before_resend=still_needed)
     assert result == OK
     assert len(mocked.calls) == 2
     assert mocked.calls[0].request.body == mocked.calls[1].request.body
@@ -480,7 +480,7 @@ def test_429_on_a_post_is_not_sent_again_when_before_resend_says_done(mocked, cl
     mocked.add('POST', url('direct_numbers/order'), **limited(5))
     mocked.add('POST', url('direct_numbers/order'), json=OK)
     with pytest.raises(RateLimitedError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: False)
+        client.request('POST', 'direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: False)
     error = info.value
     assert len(mocked.calls) == 1
     assert len(fake_time.sleeps) == 1
@@ -493,7 +493,8 @@ def test_before_resend_is_asked_after_every_429(mocked, client):
     asked = []
     for answer in (limited(1), limited(1), limited(1), dict(json=OK)):
         mocked.add('POST', url('direct_numbers/order'), **answer)
-    assert client.post('direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: asked.append(1) or True) == OK
+    assert client.request('POST', 'direct_numbers/order', {'number_id': 'x'},
+                          before_resend=lambda: asked.append(1) or True) == OK
     assert len(mocked.calls) == 4 and len(asked) == 3
 
 
@@ -507,9 +508,9 @@ def test_pacing_waits_for_the_window_before_sending(mocked, client, fake_time):
     mocked.add('GET', url('info/balance'), json=OK,
                headers={'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': str(int(NOW) + 20)})
     mocked.add_callback('GET', url('info/timezone'), callback=answer)
-    client.get('info/balance')
+    client.request('GET', 'info/balance')
     assert fake_time.sleeps == []
-    client.get('info/timezone')
+    client.request('GET', 'info/timezone')
     assert len(fake_time.sleeps) == 1
     assert 20 <= fake_time.sleeps[0] <= 20 + JITTER
     assert sent_at == [fake_time.now]  # the request went out after the wait
@@ -520,8 +521,8 @@ def test_pacing_waits_for_the_window_before_sending(mocked, client, fake_time):
 def test_no_pacing_while_requests_remain(mocked, client, fake_time):
     mocked.add('GET', url('info/balance'), json=OK,
                headers={'X-RateLimit-Remaining': '1', 'X-RateLimit-Reset': str(int(NOW) + 20)})
-    client.get('info/balance')
-    client.get('info/balance')
+    client.request('GET', 'info/balance')
+    client.request('GET', 'info/balance')
     assert fake_time.sleeps == []
 
 
@@ -529,7 +530,7 @@ def test_too_many_429_is_an_error(mocked, make_client, fake_time):
     client = make_client(rate_limit_retries=3)
     mocked.add('GET', url('direct_numbers'), **limited(2))
     with pytest.raises(ZadarmaError) as info:
-        client.get('direct_numbers')
+        client.request('GET', 'direct_numbers')
     error = info.value
     assert len(mocked.calls) == 4  # the first try and 3 retries
     assert len(fake_time.sleeps) == 3
@@ -545,7 +546,7 @@ def test_429_total_wait_is_bounded(mocked, make_client, fake_time):
     client = make_client(rate_limit_retries=100, max_total_wait=100.0, jitter=0)
     mocked.add('POST', url('direct_numbers/order'), **limited(60))
     with pytest.raises(ZadarmaError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: True)
+        client.request('POST', 'direct_numbers/order', {'number_id': 'x'}, before_resend=lambda: True)
     assert info.value.http_status == 429
     assert fake_time.sleeps == [60, 60]
     assert len(mocked.calls) == 3
@@ -626,7 +627,7 @@ def test_transient_retries_zero_means_one_try(mocked, make_client, fake_time):
     client = make_client(transient_retries=0)
     mocked.add('GET', url('info/balance'), status=503, body='down')
     with pytest.raises(ZadarmaError) as info:
-        client.get('info/balance')
+        client.request('GET', 'info/balance')
     assert len(mocked.calls) == 1
     assert fake_time.sleeps == []
     assert info.value.http_status == 503
@@ -635,9 +636,9 @@ def test_transient_retries_zero_means_one_try(mocked, make_client, fake_time):
 
 def _post_like(client, kind):
     if kind == 'upload':
-        return client.upload('documents/upload', {'group_id': 1, 'document_type': 'passport'}, 'p.png',
-                             b'\x89PNG\r\n', 'image/png')
-    return client.post(kind, {'number_id': 'abc', 'period': 'month'})
+        return client.request('POST', 'documents/upload', {'group_id': 1, 'document_type': 'passport'},
+                              file=('p.png', b'\x89PNG\r\n', 'image/png'))
+    return client.request('POST', kind, {'number_id': 'abc', 'period': 'month'})
 
 
 POST_KINDS = ['direct_numbers/order', 'direct_numbers/prolong', 'documents/groups/create', 'upload']
@@ -668,7 +669,7 @@ def test_post_and_upload_never_retried_after_ambiguous_failure(mocked, client, f
 def test_post_ambiguous_error_says_what_happened(mocked, client):
     mocked.add('POST', url('direct_numbers/order'), body=read_timeout())
     with pytest.raises(ZadarmaError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'})
+        client.request('POST', 'direct_numbers/order', {'number_id': 'x'})
     assert 'no answer within 7 seconds' in str(info.value)
     assert info.value.to_result()['ambiguous'] is True
 
@@ -693,7 +694,7 @@ def test_never_connected_retries_are_bounded_and_not_ambiguous(mocked, make_clie
     client = make_client(transient_retries=2)
     mocked.add('POST', url('direct_numbers/order'), body=refused())
     with pytest.raises(ZadarmaError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'})
+        client.request('POST', 'direct_numbers/order', {'number_id': 'x'})
     assert len(mocked.calls) == 3
     assert info.value.ambiguous is False
     assert 'could not connect' in str(info.value)
@@ -709,7 +710,7 @@ def temporary_dns_failure():
 def test_temporary_dns_failure_is_never_connected(mocked, client):
     mocked.add('POST', url('direct_numbers/order'), body=temporary_dns_failure())
     mocked.add('POST', url('direct_numbers/order'), json=OK)
-    assert client.post('direct_numbers/order', {'number_id': 'x'}) == OK
+    assert client.request('POST', 'direct_numbers/order', {'number_id': 'x'}) == OK
     assert len(mocked.calls) == 2
 
 
@@ -725,7 +726,7 @@ def test_real_connection_refused_is_recognised(make_client, fake_time):
     """No mock: urllib3's own error text for a refused connection must be classified as 'never connected'."""
     client = make_client(api_url='http://127.0.0.1:%d' % _closed_port(), transient_retries=1)
     with pytest.raises(ZadarmaError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'})
+        client.request('POST', 'direct_numbers/order', {'number_id': 'x'})
     assert info.value.ambiguous is False
     assert info.value.retryable is True
     assert 'could not connect' in str(info.value)
@@ -737,7 +738,7 @@ def test_real_connection_refused_is_recognised(make_client, fake_time):
 def test_401_names_authorization_and_the_options(mocked, client, fake_time):
     mocked.add('GET', url('info/balance'), status=401, json={'status': 'error', 'message': 'Not authorized'})
     with pytest.raises(ZadarmaError) as info:
-        client.get('info/balance')
+        client.request('GET', 'info/balance')
     error = info.value
     text = str(error)
     assert 'authoriz' in text.lower()
@@ -752,7 +753,7 @@ def test_401_names_authorization_and_the_options(mocked, client, fake_time):
 def test_401_without_body(mocked, client):
     mocked.add('PUT', url('direct_numbers/set_sip_id'), status=401, body='')
     with pytest.raises(ZadarmaError) as info:
-        client.put('direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'})
+        client.request('PUT', 'direct_numbers/set_sip_id', {'number': '1', 'sip_id': '00001'})
     assert 'api_key' in str(info.value) and 'api_secret' in str(info.value)
     assert info.value.http_status == 401
     assert len(mocked.calls) == 1
@@ -762,7 +763,7 @@ def test_400_carries_the_api_message(mocked, client):
     mocked.add('GET', url('direct_numbers/number'), status=400,
                json={'status': 'error', 'message': "Check phone's number"})
     with pytest.raises(ZadarmaError) as info:
-        client.get('direct_numbers/number', {'number': '1'})
+        client.request('GET', 'direct_numbers/number', {'number': '1'})
     error = info.value
     assert str(error).startswith('GET /v1/direct_numbers/number/')
     assert "Check phone's number" in str(error)
@@ -776,7 +777,7 @@ def test_400_carries_the_api_message(mocked, client):
 def test_4xx_without_json_body(mocked, client):
     mocked.add('GET', url('direct_numbers/number'), status=404, body='<html>Not Found</html>')
     with pytest.raises(ZadarmaError) as info:
-        client.get('direct_numbers/number')
+        client.request('GET', 'direct_numbers/number')
     assert info.value.http_status == 404
     assert info.value.api_message is None
     assert 'no message' in str(info.value)
@@ -787,7 +788,7 @@ def test_200_with_status_error_is_an_error(mocked, client):
     mocked.add('PUT', url('direct_numbers/set_sip_id'), status=200,
                json={'status': 'error', 'message': 'Wrong SIP id'})
     with pytest.raises(ZadarmaError) as info:
-        client.put('direct_numbers/set_sip_id', {'number': '442037691880', 'sip_id': '99999'})
+        client.request('PUT', 'direct_numbers/set_sip_id', {'number': '442037691880', 'sip_id': '99999'})
     error = info.value
     assert error.http_status == 200
     assert error.api_message == 'Wrong SIP id'
@@ -800,7 +801,7 @@ def test_200_with_status_error_is_an_error(mocked, client):
 def test_success_returns_the_body(mocked, client):
     body = {'status': 'success', 'balance': 10.5, 'currency': 'EUR'}
     mocked.add('GET', url('info/balance'), json=body)
-    assert client.get('info/balance') == body
+    assert client.request('GET', 'info/balance') == body
 
 
 def test_to_result_keys():
@@ -840,7 +841,7 @@ def test_no_secret_in_errors(mocked, make_client, scenario):
     mocked.add('POST' if http_method == 'UPLOAD' else http_method, url(method), **answer)
     with pytest.raises(ZadarmaError) as info:
         if http_method == 'UPLOAD':
-            client.upload(method, {'group_id': 1}, 'a.pdf', b'%PDF', 'application/pdf')
+            client.request('POST', method, {'group_id': 1}, file=('a.pdf', b'%PDF', 'application/pdf'))
         else:
             client.request(http_method, method, {'number': '442037691880'})
     error = info.value
@@ -968,7 +969,7 @@ def test_the_prepared_request_is_checked_against_the_api_url_host(mocked, client
     client.api_url = 'http://evil.example\\@api.zadarma.com'  # as if a check had been bypassed
     with pytest.raises(ZadarmaError) as info:
         if http_method == 'UPLOAD':
-            client.upload('documents/upload', {'group_id': 1}, 'a.pdf', b'%PDF', 'application/pdf')
+            client.request('POST', 'documents/upload', {'group_id': 1}, file=('a.pdf', b'%PDF', 'application/pdf'))
         else:
             client.request(http_method, 'direct_numbers/order', {'number_id': 'x'})
     assert 'does not go to the host of api_url' in str(info.value)
@@ -987,7 +988,7 @@ def test_client_to_loopback_http(mocked, fake_time):
     client = ZadarmaClient(KEY, SECRET, api_url='http://127.0.0.1:8080/', sleep=fake_time.sleep,
                            clock=fake_time.clock)
     mocked.add('GET', 'http://127.0.0.1:8080/v1/info/balance/', json=OK)
-    assert client.get('info/balance') == OK
+    assert client.request('GET', 'info/balance') == OK
     assert mocked.calls[0].request.url == 'http://127.0.0.1:8080/v1/info/balance/?format=json'
 
 
@@ -1010,7 +1011,7 @@ def test_netrc_never_replaces_the_signature(mocked, client, netrc_home, http_met
     assert requests.utils.get_netrc_auth(BASE) == ('netrc-user', 'netrc-password')  # requests would use it
     if http_method == 'UPLOAD':
         mocked.add('POST', url('documents/upload'), json=OK)
-        client.upload('documents/upload', {'group_id': 1}, 'a.pdf', b'%PDF', 'application/pdf')
+        client.request('POST', 'documents/upload', {'group_id': 1}, file=('a.pdf', b'%PDF', 'application/pdf'))
         signed = {'group_id': '1', 'format': 'json'}
     else:
         mocked.add(http_method, url('direct_numbers/number'), json=OK)
@@ -1077,7 +1078,7 @@ def test_loopback_traffic_never_goes_through_a_proxy(local_api, fake_time, monke
 
 def test_loopback_with_netrc_sends_the_signature(local_api, fake_time, netrc_home):
     client = ZadarmaClient(KEY, SECRET, api_url=local_api.url, sleep=fake_time.sleep, clock=fake_time.clock)
-    client.post('direct_numbers/order', {'number_id': 'x'})
+    client.request('POST', 'direct_numbers/order', {'number_id': 'x'})
     signature = sign('/v1/direct_numbers/order/', build_query({'number_id': 'x', 'format': 'json'}), SECRET)
     assert local_api.seen[0][2] == '%s:%s' % (KEY, signature)
 
@@ -1104,19 +1105,19 @@ def test_the_real_host_honours_https_proxy_no_proxy_and_the_ca_bundle(monkeypatc
     monkeypatch.setenv('NO_PROXY', 'internal.example')
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(bundle))
     session = Recorder()
-    ZadarmaClient(KEY, SECRET, session=session).get('info/balance')
+    ZadarmaClient(KEY, SECRET, session=session).request('GET', 'info/balance')
     assert session.sent[0]['proxies'].get('https') == 'http://proxy.example:3128'
     assert session.sent[0]['verify'] == str(bundle)
     assert session.sent[0]['allow_redirects'] is False
     session = Recorder()
-    ZadarmaClient(KEY, SECRET, api_url='https://internal.example', session=session).get('info/balance')
+    ZadarmaClient(KEY, SECRET, api_url='https://internal.example', session=session).request('GET', 'info/balance')
     assert not session.sent[0]['proxies'].get('https')
 
 
 def test_validate_certs_false_on_loopback_is_not_overridden_by_the_ca_bundle(monkeypatch):
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/ca.pem')
     session = Recorder()
-    ZadarmaClient(KEY, SECRET, api_url='https://127.0.0.1:8443', validate_certs=False, session=session).get('x')
+    ZadarmaClient(KEY, SECRET, api_url='https://127.0.0.1:8443', validate_certs=False, session=session).request('GET', 'x')
     assert session.sent[0]['verify'] is False
 
 
@@ -1136,7 +1137,7 @@ def test_a_429_with_an_infinite_reset_waits_the_capped_time(mocked, make_client,
     client = make_client(jitter=0, rate_limit_max_wait=65.0)
     mocked.add('GET', url('info/balance'), **limited('1e400'))
     mocked.add('GET', url('info/balance'), json=OK)
-    assert client.get('info/balance') == OK
+    assert client.request('GET', 'info/balance') == OK
     assert fake_time.sleeps == [65.0]
 
 
@@ -1161,7 +1162,7 @@ def test_a_tls_error_after_a_post_was_sent_is_ambiguous(mocked, client, fake_tim
 def test_a_tls_error_while_reading_a_get_is_retried(mocked, client):
     mocked.add('GET', url('info/balance'), body=tls_error_while_reading())
     mocked.add('GET', url('info/balance'), json=OK)
-    assert client.get('info/balance') == OK
+    assert client.request('GET', 'info/balance') == OK
     assert len(mocked.calls) == 2
 
 
@@ -1170,7 +1171,7 @@ def test_a_tls_handshake_failure_is_not_ambiguous(mocked, client):
         "HTTPSConnectionPool(host='api.zadarma.com', port=443): Max retries exceeded (Caused by SSLError("
         "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed')))"))
     with pytest.raises(ZadarmaError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'})
+        client.request('POST', 'direct_numbers/order', {'number_id': 'x'})
     assert info.value.ambiguous is False
     assert 'TLS error' in str(info.value)
 
@@ -1198,7 +1199,7 @@ def test_a_redirect_after_a_post_is_not_success_and_is_ambiguous(mocked, client,
 def test_a_redirect_on_a_get_is_an_error_not_retried(mocked, client, redirect):
     mocked.add('GET', url('info/balance'), **REDIRECTS[redirect])
     with pytest.raises(ZadarmaError) as info:
-        client.get('info/balance')
+        client.request('GET', 'info/balance')
     assert len(mocked.calls) == 1
     assert 'redirect' in str(info.value)
 
@@ -1211,7 +1212,7 @@ def test_an_unexpected_error_while_sending_a_post_is_ambiguous_not_a_traceback(c
 
     client.session = Broken()
     with pytest.raises(ZadarmaError) as info:
-        client.post('direct_numbers/order', {'number_id': 'x'})
+        client.request('POST', 'direct_numbers/order', {'number_id': 'x'})
     assert info.value.ambiguous is True
     assert type(exception).__name__ in str(info.value)
     assert client.stats['requests'] == 1
