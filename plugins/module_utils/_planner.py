@@ -6,7 +6,8 @@
 Pure: no request, no Ansible, no module. The account's state comes as ``owned`` (the normalised owned numbers)
 and a *catalogue*, any object that answers ``countries()``, ``destinations(country)``,
 ``available(direction_id, mask)``, ``validity(group_id, direction_id)``, ``sip_ids()``, ``balance()`` and
-``receive_sms(number)`` (the one setting the list of owned numbers lacks) with normalised records (see ``_api``); the run reads them lazily, the tests answer from dicts.
+``receive_sms(number)`` (the one setting the list of owned numbers lacks) with normalised records (see
+``_api``); the run reads them lazily, the tests answer from dicts.
 An entry that cannot be applied raises :class:`Refusal` (the entry's key, the bare option, the reason);
 :class:`Refusals` decides whether that stops the plan or sets the entry aside. Entries are never changed.
 """

@@ -254,7 +254,10 @@ def test_incoming_channels(api):
 
 def test_receive_sms_reads_null_where_the_destination_has_no_sms(api):
     new_york = '12125550199'
-    read = lambda number: api.ok('GET', '/v1/direct_numbers/number/', {'number': number})['info']['receive_sms']
+
+    def read(number):
+        return api.ok('GET', '/v1/direct_numbers/number/', {'number': number})['info']['receive_sms']
+
     assert read(OWNED) is None and read(new_york) == 'false'
     assert 'receive_sms' not in api.ok('GET', '/v1/direct_numbers/')['info'][0]  # the list does not carry it
     body = api.ok('PUT', '/v1/direct_numbers/receive_sms/', {'number': new_york, 'value': 'on', 'documents_group_id': 0})
@@ -262,8 +265,8 @@ def test_receive_sms_reads_null_where_the_destination_has_no_sms(api):
     for value in ('on', 'off'):
         assert api.put('/v1/direct_numbers/receive_sms/', {'number': OWNED, 'value': value}).status_code == 400
     assert read(OWNED) is None
-    assert api.put('/v1/direct_numbers/receive_sms/', {'number': new_york, 'value': 'off',
-                                                      'documents_group_id': 999}).status_code == 400
+    unknown_group = {'number': new_york, 'value': 'off', 'documents_group_id': 999}
+    assert api.put('/v1/direct_numbers/receive_sms/', unknown_group).status_code == 400
     assert api.put('/v1/direct_numbers/receive_sms/', {'number': new_york, 'value': 'maybe'}).status_code == 400
     assert read(new_york) == 'true'
 

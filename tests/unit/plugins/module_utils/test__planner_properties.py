@@ -336,6 +336,7 @@ def test_the_check_mode_run_shows_what_the_real_run_does(state, raw_entries):
     real, real_model = run(state, raw_entries, check_mode=False)
     assert check_model.writes == [], 'check mode wrote'
     assert seen(check, real.ordered) == seen(real, real.ordered)
+
     def changes(outcome):  # "set the incoming channels of N to 3 (from 2)": the "from" of a bought number is a guess
         return set(re.sub(r' \(from [^)]*\)$', '', change) for item in outcome.numbers for change in item['changes'])
 
