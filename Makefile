@@ -181,11 +181,12 @@ test-fast:
 chaos: $(VENV_READY) stage
 	ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_PY) tests/chaos/soak.py
 
-# The concurrency and kill tests, RUNS times in a row (default 10); stops at the first failing round.
+# The concurrency and kill tests, RUNS times in a row (default 10), JOBS at once as in `make integration`;
+# stops at the first failing round.
 RUNS ?= 10
 money-tests-repeat: $(VENV_READY) stage
 	@for run in $$(seq $(RUNS)); do t=$$(date +%s); \
-	  ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/pytest -q -p no:cacheprovider \
+	  ZADARMA_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_BIN)/pytest -q -p no:cacheprovider -n $(JOBS) \
 	    tests/integration/test_kill.py tests/integration/test_concurrency.py > build/money-tests-$$run.log 2>&1 \
 	    || { tail -40 build/money-tests-$$run.log; echo "money-tests-repeat: round $$run of $(RUNS) FAILED"; exit 1; }; \
 	  echo "money-tests-repeat: round $$run of $(RUNS): $$(tail -1 build/money-tests-$$run.log | tr -d =) ($$(( $$(date +%s) - t )) s)"; \
