@@ -30,7 +30,7 @@ def test_a_burst_of_150_calls_at_the_default_limit(simulator):
         api = client.ZadarmaClient(simulator.api_key, simulator.api_secret, simulator.url, timeout=10)
         for _call in range(CALLS // CLIENTS):
             try:
-                done.append(api.get("info/balance"))
+                done.append(api.request("GET", "info/balance"))
             except client.ZadarmaError as error:
                 errors.append(str(error))
 
