@@ -45,6 +45,7 @@ class AccountCatalogue(object):
         self.session = session
         self.user_id = user_id
         self._sip_ids = None  # no write of this collection changes the SIPs: kept after writes too
+        self._receive_sms = {}  # read before any settings write; an order changes no owned number's SMS
 
     def countries(self):
         return api.countries(self.session)
@@ -67,7 +68,9 @@ class AccountCatalogue(object):
         return api.balance(self.session)
 
     def receive_sms(self, number):
-        return api.number_detail(self.session, number)['receive_sms']
+        if number not in self._receive_sms:
+            self._receive_sms[number] = api.number_detail(self.session, number)['receive_sms']
+        return self._receive_sms[number]
 
 
 @dataclass

@@ -73,8 +73,7 @@ MANAGED_KEYS = ('status', 'sip', 'test_mode', 'caller_name', 'autoprolongation',
 
 
 def managed(record):
-    return dict((key, record.get(key)) for key in MANAGED_KEYS if key != 'receive_sms' or key in record) \
-        if record else {}
+    return dict((key, record[key]) for key in MANAGED_KEYS if key in record) if record else {}
 
 
 # Refusals ----------------------------------------------------------------------------------------
@@ -267,12 +266,11 @@ def settings_writes(record, entry):
         writes.append(channels_write(record, entry.channels, 'set the incoming channels of %s to %d (from %s)'
                                      % (number, entry.channels, record['channels'])))
         after['channels'] = entry.channels
-    if entry.receive_sms is not None and record.get('receive_sms') is None:
-        if entry.receive_sms:  # the API reads null: the number's destination has no SMS
-            raise entry.refusal('receive_sms', '%s cannot receive SMS: the API reports no SMS for it (its '
-                                'destination has none, see destinations[].receive_sms of '
-                                'zadarma.telephony.zadarma_number_info)' % number)
-    elif entry.receive_sms is not None and entry.receive_sms != record['receive_sms']:
+    if entry.receive_sms and record.get('receive_sms') is None:  # the API reads null: its destination has no SMS
+        raise entry.refusal('receive_sms', '%s cannot receive SMS: the API reports no SMS for it (its destination '
+                            'has none, see destinations[].receive_sms of zadarma.telephony.zadarma_number_info)'
+                            % number)
+    if entry.receive_sms is not None and record.get('receive_sms') not in (None, entry.receive_sms):
         writes.append(receive_sms_write(record, on_off(entry.receive_sms), entry.order['documents_group_id'],
                                         'turn SMS reception %s for %s' % (on_off(entry.receive_sms), number)))
         after['receive_sms'] = entry.receive_sms

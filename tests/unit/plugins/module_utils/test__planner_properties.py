@@ -28,6 +28,7 @@ from ansible_collections.zadarma.telephony.plugins.module_utils._api import Sess
 from ansible_collections.zadarma.telephony.plugins.module_utils._numbers import reconcile  # noqa: E402
 from ansible_collections.zadarma.telephony.plugins.module_utils._planner import (  # noqa: E402
     ORDER_OPTIONS,
+    PERIOD_MONTHS,
     SETTINGS_OPTIONS,
     plan_run,
 )
@@ -145,7 +146,7 @@ class ModelApi(object):
     def write(self, endpoint, params):
         if endpoint == 'direct_numbers/order':
             number = params['number_id'][len('id-'):]
-            months = dict(month=1, **{'3month': 3})[params['period']]
+            months = PERIOD_MONTHS[params['period']]
             stop = add_months(datetime.datetime.now().replace(microsecond=0), months).strftime(API_DATETIME)
             sms = params.get('receive_sms')
             self.state[number] = record(number, channels=2, stop_date=stop,  # 2: as the simulator gives
